@@ -1,0 +1,206 @@
+"""The ``kg`` command line."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from kg import config
+from kg.formats import RDF_FORMATS, RESULTS_FORMATS, UnknownFormat, rdf_format, results_format
+from kg.store import StoreError, open_store
+
+store_option = click.option(
+    "--store",
+    "store_dir",
+    envvar="KG_STORE",
+    type=click.Path(file_okay=False),
+    default=config.DEFAULT_STORE_DIR,
+    show_default=True,
+    help="Folder of the embedded store (also KG_STORE); created on first use.",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="conflict-kg")
+def cli() -> None:
+    """Build and query a knowledge graph of armed-conflict news: who attacked whom, where, when,
+    with what casualties, and who says so."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@store_option
+@click.option("--workers", "-j", default=1, show_default=True, type=click.IntRange(1, 64), help="Extraction processes.")
+@click.option("--max-bytes", default=5_000_000, show_default=True, type=click.IntRange(1), help="Largest article accepted.")
+def ingest(paths, store_dir, workers, max_bytes) -> None:
+    """Read articles from PATHS (files or folders) into the store.
+
+    Plain text (.txt) and HTML (.html) articles, each with optional metadata in a sidecar NAME.json
+    (title, published, author, publisher, url, language), and JSON Lines (.jsonl) of articles with a
+    'text' field and the same metadata fields. Re-ingesting an article changes nothing; a changed
+    article replaces its earlier version. A file that is not an article is rejected by name and the
+    rest go on; the exit code is 1 if anything was rejected.
+    """
+    from kg.ingest import ingest as run_ingest
+
+    with _open(store_dir, create=True) as store, _progress() as tick:
+        ensure_ontology(store)
+        summary = run_ingest(paths, store, workers=workers, max_bytes=max_bytes, on_item=tick)
+    for rejected in summary.rejected:
+        click.echo(f"rejected {rejected}", err=True)
+    click.echo(str(summary), err=True)
+    sys.exit(1 if summary.rejected else 0)
+
+
+@cli.command()
+@click.argument("sparql", required=False)
+@click.option("-f", "--file", "query_file", type=click.File("r"), help="Read the query from a file ('-' for stdin).")
+@click.option(
+    "--format",
+    "fmt",
+    default=None,
+    help=f"Results: {', '.join(f.name for f in RESULTS_FORMATS)} (default json); graphs: "
+    f"{', '.join(f.name for f in RDF_FORMATS)} (default turtle).",
+)
+@store_option
+def query(sparql, query_file, fmt, store_dir) -> None:
+    """Run a SPARQL query over the union of all graphs and write the results to stdout.
+
+    Common prefixes (ckg:, rdfs:, skos:, dcterms:, geo:, xsd: ...) are predeclared.
+
+    \b
+    Example:
+      kg query 'SELECT ?attack ?killed WHERE { ?attack a ckg:Attack ; ckg:killed ?killed }'
+    """
+    import pyoxigraph as ox
+
+    from kg.formats import PREFIXES
+
+    if bool(sparql) == bool(query_file):
+        raise click.UsageError("give a query as an argument or with -f FILE (not both)")
+    text = sparql or query_file.read()
+    with _open(store_dir) as store:
+        try:
+            result = store.query(text, prefixes=PREFIXES)
+        except SyntaxError as exc:
+            raise click.ClickException(f"invalid SPARQL: {exc}") from None
+        out = sys.stdout.buffer
+        try:
+            if isinstance(result, ox.QueryTriples):
+                chosen = rdf_format(fmt or "turtle")
+                if chosen.quads:
+                    raise UnknownFormat(f"{chosen.name} holds named graphs; a CONSTRUCT result is one graph")
+                ox.serialize(result, out, chosen.engine, prefixes=PREFIXES if chosen.name == "turtle" else None)
+            else:
+                result.serialize(out, results_format(fmt or "json").engine)
+        except UnknownFormat as exc:
+            raise click.BadParameter(str(exc), param_hint="--format") from None
+        out.flush()
+
+
+@cli.command()
+@click.option("--format", "fmt", default="turtle", show_default=True, help="turtle, trig, nquads, ntriples, jsonld or rdfxml.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to a file (default stdout).")
+@store_option
+def export(fmt, output, store_dir) -> None:
+    """Write the whole store, streamed. TriG and N-Quads keep one graph per article; the triple
+    formats merge every graph into one."""
+    try:
+        chosen = rdf_format(fmt)
+    except UnknownFormat as exc:
+        raise click.BadParameter(str(exc), param_hint="--format") from None
+    with _open(store_dir) as store:
+        if output:
+            partial = Path(output).with_name(Path(output).name + ".partial")
+            with open(partial, "wb") as handle:
+                store.dump(handle, chosen.engine)
+            partial.replace(output)
+        else:
+            store.dump(sys.stdout.buffer, chosen.engine)
+            sys.stdout.buffer.flush()
+
+
+@cli.command()
+@store_option
+@click.option("--no-reasoner", is_flag=True, help="Skip the HermiT consistency check (SHACL only).")
+def validate(store_dir, no_reasoner) -> None:
+    """Check the data against the SHACL shapes and, with HermiT, the ontology plus data for
+    consistency. Exits 1 with a report if anything is violated."""
+    from kg.validate import validate_store
+
+    with _open(store_dir) as store:
+        report = validate_store(store, reasoner=not no_reasoner)
+    click.echo(report.text())
+    sys.exit(0 if report.ok else 1)
+
+
+@cli.command()
+@store_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--query-timeout", default=10.0, show_default=True, type=float, help="Seconds a query may run.")
+@click.option("--update-token", envvar="KG_UPDATE_TOKEN", default=None, help="Enable SPARQL Update for bearers of this token.")
+def serve(store_dir, host, port, query_timeout, update_token) -> None:
+    """Serve the SPARQL endpoint, linked-data pages and exports over the store."""
+    from server import create_app
+
+    app = create_app({"STORE": store_dir, "QUERY_TIMEOUT": query_timeout, "UPDATE_TOKEN": update_token})
+    app.run(host=host, port=port, threaded=True)
+
+
+def ensure_ontology(store) -> None:
+    """Put the ontology in its own named graph, refreshed when the file changed."""
+    from kg.vocab import ONTOLOGY_FILE, ONTOLOGY_IRI
+
+    if ONTOLOGY_FILE.exists():
+        store.add_files(ONTOLOGY_IRI, [ONTOLOGY_FILE])
+
+
+class _open:
+    """Open the store for a command, turning store errors into clean CLI errors.
+
+    Commands open it read-write even to read: Oxigraph's lock then tells a clear "in use" error
+    instead of the undefined behaviour of a read-only open beside a writer.
+    """
+
+    def __init__(self, store_dir, create: bool = False):
+        self.store_dir, self.create = store_dir, create
+
+    def __enter__(self):
+        if not self.create and not Path(self.store_dir).exists():
+            raise click.ClickException(f"no store at {self.store_dir}: run `kg ingest PATH` first, or pass --store")
+        try:
+            self.store = open_store(self.store_dir)
+        except StoreError as exc:
+            raise click.ClickException(str(exc)) from None
+        return self.store
+
+    def __exit__(self, *exc):
+        self.store.close()
+
+
+class _progress:
+    """A progress counter on a terminal, silent otherwise."""
+
+    def __enter__(self):
+        self.count = 0
+        self.tty = sys.stderr.isatty()
+        return self.tick
+
+    def tick(self, origin: str) -> None:
+        self.count += 1
+        if self.tty:
+            click.echo(f"\r{self.count} articles  {origin[-60:]:<60}", nl=False, err=True)
+
+    def __exit__(self, *exc):
+        if self.tty and self.count:
+            click.echo(err=True)
+
+
+def main() -> None:
+    cli(prog_name="kg")
+
+
+if __name__ == "__main__":
+    main()

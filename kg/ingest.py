@@ -1,0 +1,135 @@
+"""Ingest: read articles, extract, and write one named graph per article, all or nothing each.
+
+Extraction is the slow part and runs in worker processes when asked; writing stays in this process,
+the store's single writer.
+"""
+from __future__ import annotations
+
+import multiprocessing
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Iterator
+
+from kg.sources import MAX_ARTICLE_BYTES, Article, Rejected, read_inputs
+from kg.store import GraphStore
+from kg.vocab import CKG
+
+ProgressHook = Callable[[str], None]
+
+
+@dataclass
+class Summary:
+    """What one ingest run did."""
+
+    added: int = 0
+    unchanged: int = 0
+    replaced: int = 0
+    rejected: list[Rejected] = field(default_factory=list)
+    triples: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.added + self.unchanged + self.replaced + len(self.rejected)
+
+    def __str__(self) -> str:
+        return (
+            f"{self.added} added, {self.unchanged} unchanged, {self.replaced} replaced, "
+            f"{len(self.rejected)} rejected; {self.triples} triples written"
+        )
+
+
+@dataclass
+class Built:
+    """One article turned into N-Triples, ready to write."""
+
+    article: Article
+    graph: str
+    data: bytes
+    triples: int
+
+
+def build(article: Article) -> Built | Rejected:
+    """Extract one article and serialize its graph; an extraction failure rejects the article."""
+    from kg.extract import extract
+    from kg.rdf import graph_iri, to_rdf
+
+    try:
+        graph = to_rdf(article, extract(article))
+        data = graph.serialize(format="nt", encoding="utf-8")
+    except Exception as exc:  # noqa: BLE001 - one article's failure must not stop the run
+        return Rejected(article.origin, f"extraction failed: {type(exc).__name__}: {exc}")
+    return Built(article, str(graph_iri(article)), data, len(graph))
+
+
+def ingest(
+    paths: Iterable[str],
+    store: GraphStore,
+    *,
+    workers: int = 1,
+    max_bytes: int = MAX_ARTICLE_BYTES,
+    on_item: ProgressHook | None = None,
+) -> Summary:
+    """Ingest every article under ``paths`` into ``store``."""
+    summary = Summary()
+    for item in _built_items(read_inputs(paths, max_bytes=max_bytes), store, workers):
+        if isinstance(item, Rejected):
+            summary.rejected.append(item)
+        else:
+            _write(item, store, summary)
+        if on_item:
+            on_item(item.origin if isinstance(item, Rejected) else item.article.origin)
+    return summary
+
+
+def _built_items(items: Iterator[Article | Rejected], store: GraphStore, workers: int) -> Iterator[Built | Rejected]:
+    """Build what is new; already-stored versions pass through as ``Built`` with no data."""
+
+    def todo() -> Iterator[Article | Rejected]:
+        from kg.rdf import graph_iri
+
+        for item in items:
+            if isinstance(item, Article) and store.has_graph(str(graph_iri(item))):
+                yield Built(item, str(graph_iri(item)), b"", 0)  # unchanged: nothing to extract
+            else:
+                yield item
+
+    if workers <= 1:
+        for item in todo():
+            yield item if isinstance(item, (Rejected, Built)) else build(item)
+        return
+    context = multiprocessing.get_context("forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn")
+    with context.Pool(workers, initializer=_warm_up) as pool:
+        yield from pool.imap(_build_or_pass, todo(), chunksize=4)
+
+
+def _build_or_pass(item: Article | Rejected | Built) -> Built | Rejected:
+    return item if isinstance(item, (Rejected, Built)) else build(item)
+
+
+def _warm_up() -> None:
+    from kg.extract import warm_up
+
+    warm_up()
+
+
+def _write(built: Built, store: GraphStore, summary: Summary) -> None:
+    if not built.data:
+        summary.unchanged += 1
+        return
+    previous = previous_versions(store, built.article.source, built.graph)
+    store.put_graph(built.graph, built.data, replaces=previous)
+    summary.triples += built.triples
+    if previous:
+        summary.replaced += 1
+    else:
+        summary.added += 1
+
+
+def previous_versions(store: GraphStore, source: str, current: str) -> list[str]:
+    """Graphs holding an earlier version of the article from ``source``."""
+    from kg.rdf import source_term
+
+    term = source_term(source).n3()
+    rows = store.query(
+        f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?a a <{CKG.Article}> ; <http://purl.org/dc/terms/source> {term} }} }}"
+    )
+    return [row["g"].value for row in rows if row["g"].value != current]

@@ -1,0 +1,241 @@
+"""Reading articles from disk: plain text, HTML, JSON Lines, with optional JSON sidecars.
+
+Everything read here is untrusted. A file that cannot be an article (binary, empty, undecodable,
+too large, malformed metadata) becomes a :class:`Rejected` naming the file and the problem; it never
+raises past :func:`read_inputs`, so one bad file does not stop the rest.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+MAX_ARTICLE_BYTES = 5_000_000
+TEXT_SUFFIXES = {".txt", ".text"}
+HTML_SUFFIXES = {".html", ".htm"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+META_FIELDS = ("title", "published", "author", "publisher", "url", "language")
+
+
+@dataclass
+class Article:
+    """One article as read, before extraction.
+
+    ``text`` is what gets stored and what every character offset points into: for plain text it is
+    the file's text with line endings normalised to ``\\n``; for HTML it is the main text an extractor
+    found.
+    """
+
+    text: str
+    path: str
+    line: int | None = None  # for JSON Lines input
+    meta: dict = field(default_factory=dict)
+    html: str | None = None
+
+    @property
+    def origin(self) -> str:
+        """Where it came from, for messages: a path, or path:line for JSON Lines."""
+        return self.path if self.line is None else f"{self.path}:{self.line}"
+
+    @property
+    def source(self) -> str:
+        """The article's identity across versions: its URL, else its file's URI."""
+        if self.meta.get("url"):
+            return self.meta["url"]
+        uri = Path(self.path).resolve().as_uri()
+        return uri if self.line is None else f"{uri}#line={self.line}"
+
+
+@dataclass
+class Rejected:
+    """An input that is not an article, and why."""
+
+    origin: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.origin}: {self.reason}"
+
+
+class InputError(ValueError):
+    """Raised inside this module for a bad input; turned into :class:`Rejected` at the boundary."""
+
+
+def read_inputs(paths: Iterable[str | os.PathLike], *, max_bytes: int = MAX_ARTICLE_BYTES) -> Iterator[Article | Rejected]:
+    """Every article under ``paths`` (files or folders), in a stable order.
+
+    In folders only ``.txt``, ``.html``/``.htm`` and ``.jsonl`` files are read; anything else (a
+    README, the ``.json`` sidecars themselves) is skipped. A file named explicitly is always read.
+    """
+    for path in map(Path, paths):
+        if path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                if _is_article_file(child):
+                    yield from _read_file(child, max_bytes)
+        elif path.exists():
+            yield from _read_file(path, max_bytes)
+        else:
+            yield Rejected(str(path), "no such file or folder")
+
+
+def _is_article_file(path: Path) -> bool:
+    if path.name.lower().startswith("readme") or path.name.startswith("."):
+        return False
+    if path.name.endswith(".expected.md"):
+        return False
+    return path.suffix.lower() in TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
+
+
+def _read_file(path: Path, max_bytes: int) -> Iterator[Article | Rejected]:
+    try:
+        if path.suffix.lower() in JSONL_SUFFIXES:
+            yield from _read_jsonl(path, max_bytes)
+            return
+        raw = _read_bytes(path, max_bytes)
+        text = decode_text(raw)
+        meta = _read_sidecar(path)
+        if path.suffix.lower() in HTML_SUFFIXES or _looks_like_html(text):
+            yield _article_from_html(text, meta, str(path))
+        else:
+            yield Article(text=_nonempty(normalise_newlines(text)), path=str(path), meta=meta)
+    except InputError as exc:
+        yield Rejected(str(path), str(exc))
+
+
+def _read_bytes(path: Path, max_bytes: int) -> bytes:
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise InputError(f"too large ({size:,} bytes; the limit is {max_bytes:,})")
+    return path.read_bytes()
+
+
+def decode_text(raw: bytes) -> str:
+    """Decode UTF-8 (with or without BOM) or BOM-marked UTF-16; refuse binary data.
+
+    >>> decode_text("Raqqa".encode())
+    'Raqqa'
+    >>> decode_text(b"\\x00\\x01\\x02PNG")  # doctest: +IGNORE_EXCEPTION_DETAIL
+    Traceback (most recent call last):
+    InputError: binary data, not text (NUL bytes)
+    """
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"undecodable UTF-16 at byte {exc.start}") from None
+    if b"\x00" in raw:
+        raise InputError("binary data, not text (NUL bytes)")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text (undecodable byte 0x{raw[exc.start]:02x} at offset {exc.start})") from None
+    controls = sum(1 for ch in text[:10000] if ord(ch) < 32 and ch not in "\t\n\r\f")
+    if controls > max(8, len(text[:10000]) // 100):
+        raise InputError("binary data, not text (control characters)")
+    return text
+
+
+def normalise_newlines(text: str) -> str:
+    r"""Line endings as ``\n``; nothing else changes, so offsets still point into the user's file.
+
+    >>> normalise_newlines("a\r\nb\rc")
+    'a\nb\nc'
+    """
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _nonempty(text: str) -> str:
+    if not text.strip():
+        raise InputError("empty: no text to read")
+    return text
+
+
+def _looks_like_html(text: str) -> bool:
+    head = text[:1000].lstrip().lower()
+    return head.startswith(("<!doctype html", "<html"))
+
+
+def _article_from_html(html: str, meta: dict, path: str, line: int | None = None) -> Article:
+    import trafilatura
+
+    extracted = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, include_tables=False)
+    if extracted is None:
+        raise InputError("HTML with no main text that an extractor could find")
+    data = extracted.as_dict() if hasattr(extracted, "as_dict") else dict(extracted)
+    text = _nonempty(normalise_newlines(data.get("text") or ""))
+    found = {
+        "title": data.get("title"),
+        "author": data.get("author"),
+        "published": data.get("date"),
+        "publisher": data.get("sitename"),
+        "url": data.get("url"),
+        "language": data.get("language"),
+    }
+    merged = {k: v for k, v in found.items() if v}
+    inferred = [k for k in merged if k not in meta]
+    merged.update(meta)
+    if inferred:
+        merged.setdefault("_inferred", []).extend(inferred)
+    return Article(text=text, path=path, line=line, meta=merged, html=html)
+
+
+def _read_sidecar(path: Path) -> dict:
+    sidecar = path.with_suffix(".json")
+    if not sidecar.exists():
+        return {}
+    try:
+        data = json.loads(sidecar.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"its sidecar {sidecar.name} is not valid JSON ({exc})") from None
+    return clean_meta(data, f"sidecar {sidecar.name}")
+
+
+def clean_meta(data: object, where: str) -> dict:
+    """Keep the known metadata fields, checked: strings, and an ISO date for ``published``.
+
+    >>> clean_meta({"title": "T", "published": "2014-09-06", "x": 1}, "here")
+    {'title': 'T', 'published': '2014-09-06'}
+    """
+    if not isinstance(data, dict):
+        raise InputError(f"{where}: expected a JSON object")
+    meta = {}
+    for key in META_FIELDS:
+        value = data.get(key)
+        if value in (None, ""):
+            continue
+        if not isinstance(value, str):
+            raise InputError(f"{where}: field {key!r} must be a string")
+        meta[key] = value.strip()[:2000]
+    if "published" in meta:
+        try:
+            meta["published"] = dt.date.fromisoformat(meta["published"][:10]).isoformat()
+        except ValueError:
+            raise InputError(f"{where}: 'published' must be an ISO date like 2014-09-06, not {meta['published']!r}") from None
+    return meta
+
+
+def _read_jsonl(path: Path, max_bytes: int) -> Iterator[Article | Rejected]:
+    with path.open("rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            origin = f"{path}:{number}"
+            if not line.strip():
+                continue
+            try:
+                if len(line) > max_bytes:
+                    raise InputError(f"too large ({len(line):,} bytes; the limit is {max_bytes:,})")
+                try:
+                    record = json.loads(decode_text(line))
+                except json.JSONDecodeError as exc:
+                    raise InputError(f"not a JSON object ({exc.msg} at column {exc.colno})") from None
+                if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+                    raise InputError("a JSON Lines article needs a string field 'text'")
+                meta = clean_meta(record, "record")
+                if _looks_like_html(record["text"]):
+                    yield _article_from_html(record["text"], meta, str(path), number)
+                else:
+                    yield Article(text=_nonempty(normalise_newlines(record["text"])), path=str(path), line=number, meta=meta)
+            except InputError as exc:
+                yield Rejected(origin, str(exc))

@@ -1,0 +1,1 @@
+"""The web server: SPARQL endpoint, linked-data pages and exports over the store."""
