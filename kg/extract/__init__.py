@@ -1,6 +1,7 @@
-"""Extraction: an article's text → mentions, actors, places, attacks and claims.
+"""Extraction: an article's text → actors, places, attacks and claims, each with its evidence.
 
-The thin first version only records the article itself; the extraction issue fills this in.
+The work is done by a pipeline of small named components (see :mod:`kg.extract.pipeline` and
+``kg/data/pipeline.cfg``); this module is its public face.
 """
 from __future__ import annotations
 
@@ -11,16 +12,39 @@ from kg.sources import Article
 
 @dataclass
 class Extraction:
-    """What extraction found in one article (empty in the thin version)."""
+    """What extraction found in one article."""
 
     meta: dict = field(default_factory=dict)  # article metadata after inference
     inferred: set[str] = field(default_factory=set)  # which metadata fields were inferred
+    entities: dict = field(default_factory=dict)  # (kind, key) → kg.extract.model.Entity
+    attacks: list = field(default_factory=list)  # kg.extract.model.Attack
+    claims: list = field(default_factory=list)  # kg.extract.model.Claim
 
 
 def extract(article: Article) -> Extraction:
     """Run the extraction pipeline on one article."""
-    return Extraction(meta=dict(article.meta), inferred=set(article.meta.get("_inferred", ())))
+    from kg.extract.model import State
+    from kg.extract.pipeline import run
+    from kg.iris import digest
+
+    state = State(
+        text=article.text,
+        meta={k: v for k, v in article.meta.items() if not k.startswith("_")},
+        inferred=set(article.meta.get("_inferred", ())),
+        article_key=digest(article.text, 16),
+    )
+    run(state)
+    return Extraction(meta=state.meta, inferred=state.inferred, entities=state.entities, attacks=state.attacks, claims=state.claims)
 
 
 def warm_up() -> None:
-    """Load models and gazetteers once per process, before the first article."""
+    """Load the spaCy model, the gazetteer and the actor matcher once per process."""
+    from kg.extract.actors import catalog
+    from kg.extract.gazetteer import gazetteer
+    from kg.extract.nlp import load_model
+    from kg.extract.pipeline import configured_pipeline
+
+    configured_pipeline()
+    load_model()
+    gazetteer()
+    catalog().matchers()

@@ -1,0 +1,490 @@
+"""Attacks: trigger words read through the dependency parse into who attacked what, where and when.
+
+A trigger is a noun or verb lemma ("airstrike", "shelling", "behead", "attack" ...); modifiers refine
+its type ("air attack" → Airstrike, "chemical weapons attack" → ChemicalAttack, "missiles
+targeted" → MissileStrike). Ambiguous triggers ("strike", "hit", "battle") count only in a sentence
+about armed conflict. Mentions of one attack in an article are merged into one attack.
+"""
+from __future__ import annotations
+
+import difflib
+from datetime import date
+
+from kg.extract.actors import state_actor
+from kg.extract.dates import parse_iso, resolve_expression
+from kg.extract.figures import PEOPLE_WORDS
+from kg.extract.gazetteer import gazetteer
+from kg.extract.model import Attack, Entity, Sentence, State
+from kg.extract.pipeline import component
+
+# lemma -> (type, strong); "strong" triggers need no further evidence of armed conflict
+NOUN_TRIGGERS = {
+    "airstrike": ("Airstrike", True), "air-strike": ("Airstrike", True), "bombardment": ("Airstrike", True),
+    "strike": ("Attack", False), "attack": ("Attack", False), "raid": ("Raid", False), "assault": ("Attack", False),
+    "offensive": ("Attack", False), "massacre": ("Attack", True), "ambush": ("Ambush", True),
+    "bombing": ("Bombing", True), "bomb": ("Bombing", False), "explosion": ("Bombing", False), "blast": ("Bombing", False),
+    "ied": ("Bombing", True), "bomber": ("Bombing", False),
+    "shelling": ("Shelling", True), "artillery": ("Shelling", False), "mortar": ("Shelling", False), "shell": ("Shelling", False),
+    "missile": ("MissileStrike", False), "rocket": ("MissileStrike", False),
+    "beheading": ("Execution", True), "execution": ("Execution", False),
+    "clash": ("ArmedClash", False), "fighting": ("ArmedClash", False), "battle": ("ArmedClash", False),
+    "firefight": ("ArmedClash", True), "gunfight": ("ArmedClash", True), "skirmish": ("ArmedClash", False),
+    "shooting": ("Shooting", False), "gunfire": ("Shooting", False),
+}
+VERB_TRIGGERS = {
+    "bomb": ("Bombing", True), "shell": ("Shelling", True), "behead": ("Execution", True), "execute": ("Execution", False),
+    "attack": ("Attack", False), "strike": ("Attack", False), "hit": ("Attack", False), "target": ("Attack", False),
+    "pound": ("Attack", False), "bombard": ("Airstrike", True), "raid": ("Raid", False), "ambush": ("Ambush", True),
+    "shoot": ("Shooting", False), "explode": ("Bombing", False), "detonate": ("Bombing", False), "clash": ("ArmedClash", False),
+    "assassinate": ("Attack", True), "storm": ("Attack", False),
+}
+MODIFIER_TYPES = {
+    "air": "Airstrike", "aerial": "Airstrike", "drone": "Airstrike", "jet": "Airstrike", "warplane": "Airstrike",
+    "missile": "MissileStrike", "rocket": "MissileStrike", "ballistic": "MissileStrike",
+    "chemical": "ChemicalAttack", "gas": "ChemicalAttack", "sarin": "ChemicalAttack", "chlorine": "ChemicalAttack", "poison": "ChemicalAttack",
+    "suicide": "Bombing", "car": "Bombing", "roadside": "Bombing", "barrel": "Bombing", "bomb": "Bombing",
+    "artillery": "Shelling", "mortar": "Shelling", "tank": "Shelling",
+}
+INSTRUMENT_TYPES = {
+    "missile": "MissileStrike", "rocket": "MissileStrike", "jet": "Airstrike", "warplane": "Airstrike", "aircraft": "Airstrike",
+    "plane": "Airstrike", "helicopter": "Airstrike", "drone": "Airstrike", "artillery": "Shelling", "mortar": "Shelling",
+    "shell": "Shelling", "tank": "Shelling", "bomb": "Bombing", "explosive": "Bombing", "gas": "ChemicalAttack",
+}
+LIGHT_VERBS = {
+    "launch", "carry", "conduct", "mount", "stage", "ramp", "step", "intensify", "use", "drop", "fire", "order",
+    "unleash", "continue", "begin", "resume", "escalate", "execute", "perform", "plant", "detonate", "claim",
+}
+HYPOTHETICAL = {"consider", "plan", "threaten", "vow", "prepare", "propose", "urge", "call", "seek", "want", "weigh", "warn", "fear", "avoid", "deny", "oppose"}
+CONFLICT_WORDS = {
+    "military", "militant", "rebel", "troop", "soldier", "army", "jihadist", "insurgent", "fighter", "gunman", "weapon",
+    "missile", "rocket", "bomb", "explosive", "artillery", "mortar", "airstrike", "terrorist", "kill", "dead", "wound",
+    "casualty", "civilian", "warplane", "combat", "militia", "shelling", "bombing", "air", "armed", "war", "jet",
+}
+_MONEY = {"price", "market", "share", "stock", "tariff", "trade", "profit", "sale", "earnings", "inflation", "rate", "growth", "dollar", "bond"}
+NON_CONFLICT = {  # senses of ambiguous triggers outside armed conflict, told by words in the sentence
+    "strike": {"union", "worker", "wage", "striker", "pay", "employee", "picket", "walkout"} | _MONEY,
+    "battle": {"takeover", "bid", "proxy", "court", "legal", "lawsuit", "custody"} | _MONEY,
+    "fight": {"inflation", "court", "legal", "lawsuit", "bid", "takeover"} | _MONEY,
+    "fighting": {"inflation", "court", "legal", "lawsuit", "bid", "takeover"} | _MONEY,
+    "target": _MONEY | {"goal", "output", "production", "budget"}, "hit": _MONEY | {"record", "low", "high"},
+    "attack": _MONEY | {"heart", "panic", "asthma", "cyber", "criticism"}, "raid": _MONEY | {"bear", "dawn", "corporate", "police"},
+    "explosion": {"gas", "boiler", "factory", "mine", "plant", "refinery", "accident", "leak"},
+    "blast": {"gas", "boiler", "factory", "mine", "plant", "refinery", "accident", "leak"},
+    "shoot": {"film", "movie", "photo", "video", "scene"}, "execute": _MONEY | {"order", "contract", "plan", "agreement", "deal", "trade"},
+    "execution": _MONEY | {"order", "contract", "plan", "strategy", "deal", "trade"}, "offensive": {"charm", "diplomatic", "sales", "marketing"},
+    "assault": {"sexual", "sexually", "rape"}, "storm": {"weather", "rain", "snow", "wind", "hurricane", "tropical"},
+}
+PAST_CUES = {"recent", "previous", "past", "earlier", "former", "last", "accuse", "allege", "previously"}
+LOCATIVE = {"in", "near", "across", "outside", "around", "at", "inside", "throughout", "into", "on", "over"}
+DATE_BLOCKERS = {"since", "until", "till", "before", "by", "over", "for", "within", "during", "through", "from", "after"}
+ANAPHOR_WORDS = ("strike", "attack", "airstrike", "raid", "bombing", "shelling", "blast", "explosion", "assault", "bombardment")
+FAMILIES = {"Attack": "Attack", "Raid": "Attack"}
+
+
+@component("attacks")
+def find_attacks(state: State) -> None:
+    reference = parse_iso(state.meta.get("published"))
+    mentions = []
+    for sentence in state.sentences:
+        if sentence.segment.kind != "body":
+            continue
+        for tok in sentence.span:
+            found = _attack_at(state, sentence, tok, reference)
+            if found:
+                mentions.append(found)
+    for attack, anaphoric in mentions:
+        merge_mention(state, attack, anaphoric)
+    _inherit_dates(state)
+
+
+def _attack_at(state: State, sentence: Sentence, tok, reference: date | None):
+    lemma = tok.lemma_.lower()
+    anaphoric = False
+    if tok.pos_ in ("NOUN", "PROPN") and lemma in NOUN_TRIGGERS and not (tok.pos_ == "PROPN" and not tok.is_sent_start and tok.text[0].isupper() and tok.ent_type_ == "ORG"):
+        kind, strong = NOUN_TRIGGERS[lemma]
+    elif tok.pos_ == "VERB" and lemma in VERB_TRIGGERS:
+        kind, strong = VERB_TRIGGERS[lemma]
+    elif _misspelt_anaphor(tok):
+        kind, strong, anaphoric = "Attack", False, True
+    else:
+        return None
+    if tok.dep_ == "compound" and tok.head.lemma_.lower() in NOUN_TRIGGERS:
+        return None  # "missile strike": the head noun is the trigger
+    refined = _refine(tok, kind)
+    strong = strong or (refined != kind and tok.pos_ != "VERB")
+    kind = refined
+    if lemma in ("missile", "rocket", "bomb", "artillery", "mortar", "shell") and not _used_as_weapon(tok):
+        return None
+    if _hypothetical(tok) or _aggregate(tok):
+        return None
+    if not strong and not _conflict_context(state, sentence, tok):
+        return None
+    anaphoric = anaphoric or _definite_bare(tok)
+    attack = Attack(kind, sentences=[sentence.index], trigger=sentence.offsets(tok), strong=strong)
+    attack.perpetrators = _perpetrators(state, sentence, tok)
+    if kind == "Execution":
+        attack.victims = _victims(state, sentence, tok)
+    else:
+        attack.targets, attack.victims = _targets(state, sentence, tok)
+        attack.targets = [k for k in attack.targets if k not in attack.perpetrators]
+    attack.places = _places(state, sentence, tok)
+    attack.dates = _dates(sentence, tok, reference)
+    attack.passing = _passing(sentence, tok, attack, reference)
+    return attack, anaphoric
+
+
+def _misspelt_anaphor(tok) -> bool:
+    """"the stike": a definite noun one typo away from an attack word refers to an attack."""
+    if tok.pos_ != "NOUN" or len(tok.text) < 5 or not any(c.lower_ in ("the", "this", "that", "these") for c in tok.lefts):
+        return False
+    word = tok.lower_.rstrip("s")
+    return any(difflib.SequenceMatcher(None, word, w).ratio() >= 0.8 for w in ANAPHOR_WORDS) and word not in ANAPHOR_WORDS
+
+
+def _definite_bare(tok) -> bool:
+    lefts = list(tok.lefts)
+    return any(c.lower_ in ("the", "these", "this", "those") for c in lefts) and not any(c.dep_ in ("amod", "compound", "nummod", "poss") for c in lefts) \
+        and not any(c.dep_ == "prep" and c.lower_ in ("by",) for c in tok.children)
+
+
+def _refine(tok, kind: str) -> str:
+    """The type the modifiers or the instrument give: "air attack", "missiles targeted"."""
+    modifiers = [c for c in tok.subtree if c.i < tok.i and c.dep_ in ("amod", "compound", "nmod")]
+    for mod in modifiers:
+        refined = MODIFIER_TYPES.get(mod.lemma_.lower())
+        if refined and (kind in ("Attack", "Raid") or refined != kind and kind in ("Bombing",) and refined == "Airstrike"):
+            return refined
+    if kind == "Bombing" and any(m.lemma_.lower() in ("aerial", "air") for m in modifiers):
+        return "Airstrike"
+    if tok.pos_ == "VERB" and kind in ("Attack", "Bombing"):
+        for child in tok.children:
+            words = [child] + ([g for g in child.children if g.dep_ == "pobj"] if child.dep_ == "prep" and child.lower_ == "with" else [])
+            for word in words:
+                refined = INSTRUMENT_TYPES.get(word.lemma_.lower())
+                if refined and child.dep_ in ("nsubj", "prep"):
+                    return refined
+    return kind
+
+
+def _used_as_weapon(tok) -> bool:
+    """A weapon noun is an attack only when it is fired, lands or strikes, or modifies an attack word."""
+    head = tok.head
+    if tok.dep_ in ("nsubj",) and head.lemma_.lower() in set(VERB_TRIGGERS) | {"land", "kill", "slam", "rain", "fall", "explode"}:
+        return False  # the verb is the trigger; the weapon refines it
+    if tok.dep_ in ("dobj", "nsubjpass") and head.lemma_.lower() in {"fire", "launch", "drop", "lob", "use", "detonate", "plant"}:
+        return True
+    if tok.lemma_.lower() == "bomb" and any(c.lemma_.lower() in ("car", "roadside", "barrel", "suicide", "truck") for c in tok.lefts):
+        return True
+    return tok.lemma_.lower() in ("artillery", "mortar") and head.lemma_.lower() in ("fire", "attack", "strike", "round")
+
+
+def _governors(tok, depth: int = 6):
+    node = tok
+    for _ in range(depth):
+        if node.head is node:
+            return
+        node = node.head
+        yield node
+
+
+def _hypothetical(tok) -> bool:
+    if any(c.dep_ == "neg" for c in tok.children) or any(c.dep_ == "neg" for c in tok.head.children if tok.dep_ in ("dobj", "nsubj")):
+        return True
+    for gov in _governors(tok, 3):
+        if gov.lemma_.lower() in HYPOTHETICAL:
+            return True
+    return any(c.lower_ in ("would", "could", "might", "may", "should") for c in (tok.head if tok.pos_ != "VERB" else tok).children)
+
+
+def _aggregate(tok) -> bool:
+    """"has ramped up airstrikes ... since August": a campaign, not one attack."""
+    if tok.pos_ == "VERB" or tok.tag_ not in ("NNS", "NNPS"):
+        return False
+    clause = [tok, tok.head] if tok.dep_ in ("dobj", "nsubj", "pobj") else [tok]
+    return any(c.dep_ == "prep" and c.lower_ in ("since", "throughout") for node in clause for c in node.children) or \
+        any(c.lemma_.lower() in ("limited", "many", "several", "numerous", "repeated", "frequent") for c in tok.lefts)
+
+
+def _conflict_context(state: State, sentence: Sentence, tok) -> bool:
+    lemmas = {t.lemma_.lower() for t in sentence.span}
+    if lemmas & NON_CONFLICT.get(tok.lemma_.lower(), set()):
+        return False
+    if lemmas & CONFLICT_WORDS:
+        return True
+    for ref in state.refs_in(sentence.index, "actor"):
+        entity = state.entity("actor", ref.key)
+        if entity and entity.types & {"ArmedGroup", "StateActor"}:
+            return True
+    return False
+
+
+def _actor_keys(state: State, sentence: Sentence, tok, deep: bool = False) -> list[str]:
+    """Actors a noun phrase names: the token's own mention, its modifiers, its conjuncts."""
+    keys = []
+    nodes = list(tok.subtree) if deep else [tok, *[c for c in tok.children if c.dep_ in ("compound", "amod", "poss", "nmod", "conj", "appos")]]
+    for node in nodes:
+        ref = state.ref_at(sentence.index, node.i, "actor")
+        if ref and ref.key not in keys:
+            keys.append(ref.key)
+        elif not ref and node.dep_ in ("amod", "compound") and node.text[:1].isupper():
+            cc = gazetteer().demonym(node.text)
+            if cc:
+                entity = state_actor(state, cc)
+                _note_demonym(state, sentence, node, entity)
+                if entity.key not in keys:
+                    keys.append(entity.key)
+    return keys
+
+
+def _note_demonym(state: State, sentence: Sentence, node, entity: Entity) -> None:
+    from kg.extract.actors import add_actor_ref
+
+    add_actor_ref(state, sentence, entity, node.i, node.i + 1, 0.8, "demonym")
+
+
+def _perpetrators(state: State, sentence: Sentence, tok) -> list[str]:
+    for child in tok.children:
+        if child.dep_ in ("agent", "prep") and child.lower_ == "by":
+            for pobj in child.children:
+                keys = _actor_keys(state, sentence, pobj)
+                if keys:
+                    return keys
+    own = [c for c in tok.children if c.dep_ in ("poss", "amod", "compound", "nmod")]
+    for child in own:
+        keys = _actor_keys(state, sentence, child)
+        if keys:
+            return keys
+    if tok.pos_ == "VERB":
+        for child in tok.children:
+            if child.dep_ == "nsubj":
+                return _actor_keys(state, sentence, child) or _instrument_owner(state, sentence, child)
+    return _subject_of_clause(state, sentence, tok)
+
+
+def _instrument_owner(state: State, sentence: Sentence, noun) -> list[str]:
+    for child in noun.children:
+        if child.dep_ in ("amod", "compound", "poss"):
+            keys = _actor_keys(state, sentence, child)
+            if keys:
+                return keys
+    return []
+
+
+def _subject_of_clause(state: State, sentence: Sentence, tok) -> list[str]:
+    """The subject of the verb governing the trigger ("Syrian forces launched air attacks")."""
+    node = tok
+    for _ in range(5):
+        if node.dep_ in ("nsubj", "nsubjpass") or node.head is node:
+            return []
+        node = node.head
+        if node.pos_ in ("VERB", "AUX"):
+            subjects = [c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")]
+            if subjects:
+                keys = _actor_keys(state, sentence, subjects[0])
+                return keys if node.lemma_.lower() in LIGHT_VERBS | {"accuse", "be", "have"} or subjects[0].dep_ == "nsubjpass" or keys else []
+            if node.dep_ not in ("xcomp", "pcomp", "conj", "advcl", "acl", "prep", "pobj"):
+                return []
+    return []
+
+
+def _targets(state: State, sentence: Sentence, tok) -> list[str]:
+    phrases = []
+    holders = [tok]
+    if tok.dep_ == "pobj" and tok.head.lower_ in ("in", "during", "by") and tok.head.head.pos_ == "VERB":
+        holders.append(tok.head.head)  # "killed in the strike on X": "on X" hangs on the verb
+    for holder in holders:
+        for child in holder.children:
+            if child.dep_ == "prep" and child.lower_ in ("on", "against", "targeting"):
+                phrases += [c for c in child.children if c.dep_ == "pobj"]
+    for child in tok.children:
+        if tok.pos_ == "VERB" and child.dep_ in ("dobj", "nsubjpass"):
+            phrases.append(child)
+    keys, victims = [], []
+    for phrase in phrases:
+        found = False
+        for node in phrase.subtree:
+            ref = state.ref_at(sentence.index, node.i, "actor") or _facility_ref(state, sentence, node)
+            if ref and ref.key not in keys:
+                keys.append(ref.key)
+                found = True
+        if not found and phrase.lemma_.lower() in PEOPLE_WORDS:
+            victims.append(_victim_group(state, sentence, phrase).key)
+    return keys, victims
+
+
+def _facility_ref(state: State, sentence: Sentence, node):
+    ref = state.ref_at(sentence.index, node.i, "place")
+    if ref and "Facility" in state.entity("place", ref.key).types:
+        return ref
+    return None
+
+
+def _victims(state: State, sentence: Sentence, tok) -> list[str]:
+    """People executed: "beheaded a soldier", "beheadings of two journalists" → victim actors."""
+    phrases = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
+    for child in tok.children:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            phrases += [c for c in child.children if c.dep_ == "pobj"]
+    keys = []
+    for phrase in phrases:
+        refs = [state.ref_at(sentence.index, n.i, "actor") for n in (phrase, *[c for c in phrase.children if c.dep_ in ("compound", "poss")])]
+        named = [r.key for r in refs if r and "StateActor" not in state.entity("actor", r.key).types]
+        if named:
+            keys += named
+            continue
+        keys.append(_victim_group(state, sentence, phrase).key)
+    return list(dict.fromkeys(keys))
+
+
+def _victim_group(state: State, sentence: Sentence, noun) -> Entity:
+    from kg.extract.actors import add_actor_ref
+
+    tokens = [t for t in noun.subtree if t.dep_ != "det" and t.pos_ != "PUNCT"]
+    start, end = min(t.i for t in tokens), max(t.i for t in tokens) + 1
+    if end - start > 6:
+        start, end = min(t.i for t in tokens if t.i <= noun.i), noun.i + 1
+    label = sentence.span.doc[start:end].text
+    props = {"unnamed": True}
+    for t in tokens:
+        cc = gazetteer().demonym(t.text) if t.text[:1].isupper() else None
+        if cc:
+            props["country"] = cc
+    entity = state.add_entity(Entity("actor", f"{state.article_key}-{label}", label, {"Person"}, props=props))
+    add_actor_ref(state, sentence, entity, start, end, 0.6, "victim")
+    return entity
+
+
+def _places(state: State, sentence: Sentence, tok) -> list[str]:
+    """Places the clause puts the attack in: "in/near X" on the trigger or its verb, else in the sentence."""
+    scope = [tok] + list(_governors(tok, 2))
+    keys = []
+    for node in scope:
+        for child in node.children:
+            if child.dep_ == "prep" and child.lower_ in LOCATIVE:
+                keys += _place_keys(state, sentence, child)
+    if not keys:
+        for ref in state.refs_in(sentence.index, "place"):
+            head = sentence.span.doc[ref.tokens[1] - 1]
+            if head.dep_ == "pobj" and head.head.lower_ in LOCATIVE and not state.ref_at(sentence.index, head.i, "actor") \
+                    and same_clause(tok, head):
+                keys.append(ref.key)
+    return _most_specific(state, keys)
+
+
+def _place_keys(state: State, sentence: Sentence, prep) -> list[str]:
+    keys = []
+    for node in prep.subtree:
+        ref = state.ref_at(sentence.index, node.i, "place")
+        if ref and ref.key not in keys and not state.ref_at(sentence.index, node.i, "actor"):
+            keys.append(ref.key)
+    return keys
+
+
+PLACE_RANK = {"Facility": 0, "City": 1, "Region": 2, "Country": 3}
+
+
+def _most_specific(state: State, keys: list[str]) -> list[str]:
+    """The most specific non-facility places (a facility stands for its container)."""
+    resolved = []
+    for key in keys:
+        place = state.entity("place", key)
+        if "Facility" in place.types:
+            key = place.props.get("located_in") or key
+            place = state.entity("place", key) or place
+            if "Facility" in place.types:
+                continue
+        resolved.append((min(PLACE_RANK.get(t, 4) for t in place.types), key))
+    if not resolved:
+        return []
+    best = min(rank for rank, _ in resolved)
+    return list(dict.fromkeys(key for rank, key in resolved if rank == best))
+
+
+def _is_verb(tok) -> bool:
+    return tok.pos_ == "VERB" or tok.pos_ == "AUX" and tok.dep_ == "ROOT"
+
+
+def _clause_verb(tok):
+    return tok if _is_verb(tok) else next((g for g in _governors(tok, 5) if _is_verb(g)), None)
+
+
+def same_clause(trigger, other) -> bool:
+    """Whether ``other`` belongs to the trigger's clause (or to the main clause the trigger sits in)."""
+    mine, theirs = _clause_verb(trigger), _clause_verb(other.head if other.dep_ == "pobj" else other)
+    if mine is None or theirs is None or mine == theirs or theirs == trigger:
+        return True
+    return theirs.dep_ == "ROOT" and mine.dep_ not in ("conj", "relcl", "advcl", "acl", "pcomp", "xcomp")
+
+
+def _dates(sentence: Sentence, tok, reference: date | None) -> list[str]:
+    """Dates of the trigger's clause (or of the whole sentence), not those after "since" or "until"."""
+    values = []
+    for ent in sentence.span.ents:
+        if ent.label_ != "DATE" or not same_clause(tok, ent.root):
+            continue
+        before = ent.doc[ent.start - 1] if ent.start > 0 else None
+        if before is not None and before.lower_ in DATE_BLOCKERS or ent.root.head.lower_ in DATE_BLOCKERS:
+            continue
+        values += resolve_expression(ent.text, reference)
+    return sorted(set(values))
+
+
+def _passing(sentence: Sentence, tok, attack: Attack, reference: date | None) -> bool:
+    """A past event mentioned in passing (recent beheadings, last year's attack, accusations)."""
+    words = {c.lemma_.lower() for c in tok.lefts} | {g.lemma_.lower() for g in _governors(tok, 4)}
+    if words & PAST_CUES:
+        return True
+    if attack.dates and reference and all(len(d) == 4 or d < (reference.replace(day=1)).isoformat() for d in attack.dates):
+        return True
+    return False
+
+
+def _compatible(a: Attack, b: Attack) -> bool:
+    family = lambda t: FAMILIES.get(t, t)  # noqa: E731
+    if family(a.type) != family(b.type) and "Attack" not in (family(a.type), family(b.type)):
+        return False
+    if a.passing != b.passing:
+        return False
+    for x, y in ((a.places, b.places), (a.perpetrators, b.perpetrators), (a.dates, b.dates)):
+        if x and y and not set(x) & set(y):
+            return False
+    shared = lambda x, y: bool(set(x) & set(y))  # noqa: E731
+    same_place = shared(a.places, b.places) and (shared(a.perpetrators, b.perpetrators) or not (a.perpetrators and b.perpetrators))
+    same_day = shared(a.perpetrators, b.perpetrators) and shared(a.dates, b.dates)
+    return same_place or same_day or shared(a.targets, b.targets) and shared(a.perpetrators, b.perpetrators)
+
+
+def merge_mention(state: State, attack: Attack, anaphoric: bool) -> None:
+    """Add one mention: merged into the attack it refers to, else a new attack."""
+    target = None
+    if anaphoric and state.attacks and not attack.places and not attack.perpetrators:
+        candidates = [a for a in state.attacks if not a.passing and a.sentences[-1] <= attack.sentences[0]]
+        target = max(candidates, key=lambda a: a.sentences[-1], default=None)
+    if target is None:
+        target = next((a for a in reversed(state.attacks) if _compatible(a, attack)), None)
+    if target is None:
+        if anaphoric and not (attack.places or attack.perpetrators or attack.targets):
+            return
+        state.attacks.append(attack)
+        return
+    _merge_into(target, attack)
+
+
+def _merge_into(target: Attack, attack: Attack) -> None:
+    if target.type in ("Attack", "Raid") and attack.type not in ("Attack", "Raid"):
+        target.type = attack.type
+    for name in ("sentences", "perpetrators", "targets", "victims", "places", "dates"):
+        merged = getattr(target, name)
+        merged += [v for v in getattr(attack, name) if v not in merged]
+    target.strong = target.strong or attack.strong
+
+
+def _inherit_dates(state: State) -> None:
+    """An undated attack told right after a dated one happened the same day(s)."""
+    for i, attack in enumerate(state.attacks):
+        if attack.dates or attack.passing or any(e.label_ == "DATE" for s in attack.sentences for e in state.sentences[s].span.ents):
+            continue
+        for earlier in reversed(state.attacks[:i]):
+            if earlier.dates and not earlier.passing and 0 <= attack.sentences[0] - earlier.sentences[-1] <= 4:
+                attack.dates = [d for d in earlier.dates if len(d) == 10][-1:]
+                break

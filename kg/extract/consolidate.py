@@ -1,0 +1,153 @@
+"""Consolidation: figures to attacks and claims (the ACLED rule), facility operators, confidences.
+
+An attack's own ``killed`` is the article's unattributed figure (the largest, as tolls rise); with
+only claimed figures it is the lowest claimed one. Every claimed figure stays on its claim.
+"""
+from __future__ import annotations
+
+from kg.extract.model import Attack, Claim, State
+from kg.extract.pipeline import component
+
+OPERATED_MARKERS = {"run", "controlled", "held", "operated", "owned", "managed", "backed"}
+FIGURE_REACH = 3  # sentences after an attack's last mention that may still report its toll
+
+
+@component("consolidate")
+def consolidate(state: State) -> None:
+    _attach_figures(state)
+    _attach_claims(state)
+    _passing_attacks_as_claims(state)
+    _facility_operators(state)
+    _attack_places_from_targets(state)
+    for attack in state.attacks:
+        attack.confidence = attack_confidence(attack)
+
+
+def _attack_for_sentence(state: State, sent: int) -> int | None:
+    here = [i for i, a in enumerate(state.attacks) if sent in a.sentences]
+    if here:
+        return here[0]
+    before = [(max(s for s in a.sentences if s <= sent), i) for i, a in enumerate(state.attacks)
+              if not a.passing and any(s <= sent for s in a.sentences)]
+    if before:
+        last, index = max(before)
+        if sent - last <= FIGURE_REACH:
+            return index
+    return None
+
+
+def _attach_figures(state: State) -> None:
+    own: dict[int, dict] = {}
+    for sent, figures in sorted(state.sentence_figures.items()):
+        index = _attack_for_sentence(state, sent)
+        if index is None:
+            continue
+        claims = [c for c in state.claims if c.sentence == sent]
+        for claim in claims:
+            if index not in claim.attacks:
+                claim.attacks.append(index)
+                claim.about = None
+        if claims:
+            continue
+        bucket = own.setdefault(index, {"killed": [], "injured": [], "losses": []})
+        bucket["killed"] += [v for v, _ in figures["killed"]]
+        bucket["injured"] += [v for v, _ in figures["injured"]]
+        bucket["losses"] += figures["losses"]
+    for index, attack in enumerate(state.attacks):
+        mine = own.get(index, {})
+        claims = [c for c in state.claims if index in c.attacks]
+        attack.killed = _figure(mine.get("killed"), [c.killed for c in claims])
+        attack.injured = _figure(mine.get("injured"), [c.injured for c in claims])
+        attack.losses = mine.get("losses") or next((c.losses for c in claims if c.losses), [])
+
+
+def _figure(own: list[int] | None, claimed: list[list[int]]) -> list[int]:
+    """>>> _figure([25, 20], [[3, 8]]), _figure([], [[20], [3, 8, 9]])
+    ([25], [9])
+    """
+    if own:
+        return [max(own)]
+    totals = [max(values) for values in claimed if values]
+    return [min(totals)] if totals else []
+
+
+def _attach_claims(state: State) -> None:
+    """A post or claim with no attack of its own is about the attack on the facility it names."""
+    for claim in state.claims:
+        if claim.attacks:
+            continue
+        names = {r.key for r in state.refs if claim.span[0] <= r.span[0] < claim.span[1] and r.kind == "place"}
+        names |= {key for (kind, key), e in state.entities.items() if kind == "place" and any(claim.span[0] <= s < claim.span[1] for s, _ in e.mentions)}
+        for index, attack in enumerate(state.attacks):
+            if names & set(attack.targets) and not attack.passing:
+                claim.attacks.append(index)
+                claim.about = None
+                break
+
+
+def _passing_attacks_as_claims(state: State) -> None:
+    """A past event mentioned in passing is asserted only through a claim: by its source if the
+    sentence names one, else by the article's unnamed source."""
+    from kg.extract.claims import unnamed_source
+
+    for index, attack in enumerate(state.attacks):
+        if not attack.passing or any(index in c.attacks for c in state.claims):
+            continue
+        for sent in attack.sentences:
+            claims = [c for c in state.claims if c.sentence == sent]
+            for claim in claims:
+                claim.attacks.append(index)
+                claim.about = None
+            if not claims:
+                sentence = state.sentences[sent]
+                source = unnamed_source(state, sentence, sentence.span[0:1])
+                state.claims.append(Claim(sent, (sentence.start, sentence.end), source.key, "mentioned in passing", [index], confidence=0.5))
+
+
+def _facility_operators(state: State) -> None:
+    """"an Islamic State-run bakery" ... "al-Andalus bakery": the named bakery is run by Islamic State;
+    "X camp, the biggest IS training facility": the camp is run by IS."""
+    operated: dict[str, str] = {}
+    for sentence in state.sentences:
+        doc = sentence.span.doc
+        for tok in sentence.span:
+            if tok.lower_ in OPERATED_MARKERS and tok.i > 0 and doc[tok.i - 1].text == "-":
+                ref = state.ref_at(sentence.index, tok.i - 2, "actor")
+                noun = tok.head if tok.head.pos_ in ("NOUN", "PROPN") else None
+                if ref and noun is not None:
+                    operated[noun.lemma_.lower()] = ref.key
+        for ref in state.refs_in(sentence.index, "place"):
+            place = state.entity("place", ref.key)
+            if "Facility" not in place.types:
+                continue
+            head = doc[ref.tokens[1] - 1]
+            for appos in (c for c in head.children if c.dep_ == "appos"):
+                owner = next((r.key for c in appos.lefts if (r := state.ref_at(sentence.index, c.i, "actor"))), None)
+                if owner:
+                    place.props.setdefault("operated_by", owner)
+    for place in [e for e in state.entities.values() if e.kind == "place" and "Facility" in e.types]:
+        noun = place.label.split()[-1].lower()
+        if noun in operated:
+            place.props.setdefault("operated_by", operated[noun])
+
+
+def _attack_places_from_targets(state: State) -> None:
+    for attack in state.attacks:
+        if attack.places:
+            continue
+        for key in attack.targets:
+            place = state.entity("place", key)
+            if place and place.props.get("located_in"):
+                attack.places.append(place.props["located_in"])
+                break
+
+
+def attack_confidence(attack: Attack) -> float:
+    """0.4 for a bare trigger, more for a strong one and each argument found; less in passing.
+
+    >>> attack_confidence(Attack("Airstrike", strong=True, perpetrators=["x"], places=["p"], dates=["2014-09-06"]))
+    0.9
+    """
+    score = 0.4 + (0.2 if attack.strong else 0) + 0.1 * sum(bool(x) for x in (attack.perpetrators, attack.places, attack.dates))
+    score += 0.05 * (len(attack.sentences) > 1) - (0.15 if attack.passing else 0)
+    return round(min(score, 0.95), 2)

@@ -1,0 +1,106 @@
+"""Article metadata inferred from the text when no sidecar gives it; a sidecar value always wins.
+
+Inferred fields are listed in ``state.inferred`` and end up as ``ckg:inferredProperty`` triples.
+"""
+from __future__ import annotations
+
+import re
+
+from kg.extract.dates import find_dates
+from kg.extract.model import State
+from kg.extract.pipeline import component
+
+AGENCIES = {"Reuters": "Reuters", "AP": "Associated Press", "AFP": "Agence France-Presse", "UPI": "United Press International"}
+_DATELINE = re.compile(r"^(?:[A-Z][A-Za-z .'-]{1,40},\s*)?(?P<rest>.{0,60}?)\s*\((?P<agency>Reuters|AP|AFP|UPI)\)\s*[-—–]")
+_NAME = r"[A-Z][a-z'’-]+(?:\s+[A-Z]\.)?(?:\s+(?:al-|de |van |bin )?[A-Z][A-Za-z'’-]+){1,2}"
+_FOLLOW = re.compile(rf"^Follow\s+(?P<name>{_NAME})\s+on\s+(?:Twitter|X|Facebook|Instagram)\b")
+_BYLINE = re.compile(rf"^By\s+(?P<name>{_NAME})(?:\s*(?:,|and|\||$))")
+_NEWS_ORG = re.compile(r"\b(?P<org>(?:[A-Z][A-Za-z0-9&]*\s){1,3}News)\b")
+_MAX_TITLE = 200
+_IMPERATIVES = {"Watch", "Read", "Follow", "See", "Listen", "Subscribe", "Visit", "More", "From", "Via"}
+
+
+@component("metadata")
+def infer_metadata(state: State) -> None:
+    for field, finder in (("title", infer_title), ("author", infer_author), ("publisher", infer_publisher), ("published", infer_published)):
+        if state.meta.get(field):
+            continue
+        value = finder(state)
+        if value:
+            state.meta[field] = value
+            state.inferred.add(field)
+    _mark_title_segment(state)
+
+
+def infer_title(state: State) -> str | None:
+    """The first substantial non-boilerplate line, when it reads as a headline (short, no full stop)."""
+    for segment in state.segments[:4]:
+        if segment.kind != "body":
+            continue
+        line = state.text[segment.start:segment.end]
+        words = line.split()
+        if 3 <= len(words) <= 30 and len(line) <= _MAX_TITLE and not line.endswith((".", ":", ",")):
+            return line
+        return None
+    return None
+
+
+def infer_author(state: State) -> str | None:
+    """From a byline near the top or a closing "Follow <Name> on Twitter"."""
+    for segment in state.segments[:6]:
+        match = _BYLINE.match(state.text[segment.start:segment.end])
+        if match:
+            return match.group("name")
+    for segment in reversed(state.segments):
+        match = _FOLLOW.match(state.text[segment.start:segment.end])
+        if match:
+            return match.group("name")
+    return None
+
+
+def infer_publisher(state: State) -> str | None:
+    """A news agency in the dateline, else a "<Org> News" name in the closing boilerplate (weak)."""
+    dateline = _first_dateline(state)
+    if dateline:
+        return AGENCIES[dateline.group("agency")]
+    for segment in reversed(state.segments[-6:]):
+        if segment.mined:
+            continue
+        for match in _NEWS_ORG.finditer(state.text[segment.start:segment.end]):
+            words = match.group("org").split()
+            while words and words[0] in _IMPERATIVES:
+                words.pop(0)
+            if len(words) >= 2:
+                return " ".join(words)
+    return None
+
+
+def infer_published(state: State) -> str | None:
+    """A full date in the dateline or the first lines, else the latest embedded dated post."""
+    head = [s for s in state.segments if s.kind in ("body",)][:3]
+    for segment in head:
+        line = state.text[segment.start:segment.end]
+        dates = [d for d in find_dates(line[:160]) if d[0] < 60]
+        if dates:
+            return dates[0][2]
+    tweet_dates = [d for s in state.segments if s.kind == "tweet" for _, _, d in find_dates(s.info["date"])]
+    if tweet_dates:
+        return max(tweet_dates)
+    return None
+
+
+def _first_dateline(state: State) -> re.Match | None:
+    for segment in state.segments[:4]:
+        match = _DATELINE.match(state.text[segment.start:segment.start + 160])
+        if match:
+            return match
+    return None
+
+
+def _mark_title_segment(state: State) -> None:
+    """The line that is the headline is read for names, not for events."""
+    title = (state.meta.get("title") or "").strip()
+    for segment in state.segments[:4]:
+        if segment.kind == "body" and title and state.text[segment.start:segment.end].strip() == title:
+            segment.kind = "title"
+            return

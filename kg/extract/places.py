@@ -1,0 +1,198 @@
+"""Places: gazetteer resolution in the article's country context, regions, facilities.
+
+Two passes: countries named or implied by demonyms set the context; then every place name spaCy
+finds (and names it mistakes for people or organisations, when the gazetteer knows them in that
+context) is resolved. "<X> province" becomes a Region, "northern Iraq" a directional Region in
+Iraq, "<Name> bakery/camp/hospital..." a Facility located where the text puts it.
+"""
+from __future__ import annotations
+
+from kg.extract.gazetteer import Candidate, gazetteer, normalise, strip_article
+from kg.extract.model import Entity, Ref, Sentence, State
+from kg.extract.pipeline import component
+
+PLACE_LABELS = {"GPE", "LOC", "FAC"}
+GUESS_LABELS = {"ORG", "PERSON", "NORP"}
+LOCATIVE_PREPS = {"in", "near", "across", "outside", "around", "into", "throughout", "inside", "at", "from", "of", "to", "on"}
+
+
+@component("places")
+def resolve_places(state: State) -> None:
+    state.notes["context"] = context = _context_countries(state)
+    for sentence in state.sentences:
+        for ent in sentence.span.ents:
+            _resolve_entity(state, sentence, ent, context)
+        _find_facilities(state, sentence)
+
+
+def _context_countries(state: State) -> set[str]:
+    """Country codes named or implied (by demonyms) anywhere in the article."""
+    gaz = gazetteer()
+    codes: set[str] = set()
+    for sentence in state.sentences:
+        for ent in sentence.span.ents:
+            if ent.label_ == "NORP":
+                code = gaz.demonym(ent.text)
+                if code:
+                    codes.add(code)
+            elif ent.label_ in PLACE_LABELS:
+                best = gaz.resolve(_bare(ent.text), kinds=("Country",))
+                if best:
+                    codes.add(best.cc)
+    return codes
+
+
+def _bare(text: str) -> str:
+    return text[4:] if text.lower().startswith("the ") else text
+
+
+def _resolve_entity(state: State, sentence: Sentence, ent, context: set[str]) -> None:
+    gaz = gazetteer()
+    tokens = list(ent)
+    if ent.label_ not in PLACE_LABELS | GUESS_LABELS:
+        return
+    while tokens and tokens[0].lower_ in ("the", "a", "an"):
+        tokens = tokens[1:]
+    if not tokens:
+        return
+    region_word = None
+    if tokens[-1].lower_ in gaz.region_words and len(tokens) > 1:
+        region_word, tokens = tokens[-1], tokens[:-1]
+    else:
+        after = sentence.span.doc[ent.end] if ent.end < len(sentence.span.doc) else None
+        if after is not None and after.lower_ in gaz.region_words:
+            region_word = after
+    name = sentence.span.doc[tokens[0].i:tokens[-1].i + 1].text
+    if ent.label_ in GUESS_LABELS:
+        candidate = gaz.resolve(name, context)
+        if candidate is None or (candidate.kind != "Country" and candidate.cc not in context) or ent.label_ == "NORP":
+            return
+    else:
+        candidate = gaz.resolve(name, context)
+    start_tok = tokens[0].i
+    if region_word is not None:
+        _add_region(state, sentence, name, tokens[0].i, region_word, candidate, context)
+        return
+    if candidate is None:
+        return
+    direction = _direction_before(sentence, start_tok)
+    place = add_place(state, candidate)
+    _add_ref(state, sentence, place, start_tok, tokens[-1].i + 1, 0.9 if candidate.cc in context or candidate.kind == "Country" else 0.7)
+    if direction is not None and candidate.kind in ("Country", "Region"):
+        _add_directional_region(state, sentence, direction, place, start_tok, tokens[-1].i + 1)
+
+
+def add_place(state: State, candidate: Candidate) -> Entity:
+    """The place entity for a gazetteer candidate, with its country as container."""
+    gaz = gazetteer()
+    props = {"cc": candidate.cc, "geonames": candidate.geonames, "population": candidate.population,
+             "lat": candidate.lat, "long": candidate.long, "code": candidate.code}
+    place = state.add_entity(Entity("place", candidate.key, candidate.name, {candidate.kind}, props={k: v for k, v in props.items() if v is not None}))
+    if candidate.kind != "Country" and candidate.cc in gaz.countries:
+        country = add_place(state, gaz.countries[candidate.cc])
+        place.props.setdefault("located_in", country.key)
+    return place
+
+
+def _add_ref(state: State, sentence: Sentence, entity: Entity, start_tok: int, end_tok: int, confidence: float, how: str = "gazetteer") -> Ref:
+    doc = sentence.span.doc
+    span = doc[start_tok:end_tok]
+    offsets = sentence.offsets(span)
+    entity.add_mention(offsets, span.text, confidence)
+    ref = Ref(offsets, entity.kind, entity.key, sentence.index, (start_tok, end_tok), how)
+    state.refs.append(ref)
+    return ref
+
+
+def _direction_before(sentence: Sentence, start_tok: int) -> str | None:
+    doc = sentence.span.doc
+    if start_tok == 0:
+        return None
+    before = doc[start_tok - 1]
+    return gazetteer().directions.get(before.lower_) if before.pos_ in ("ADJ", "PROPN", "NOUN", "ADV") else None
+
+
+def _add_directional_region(state: State, sentence: Sentence, direction: str, container: Entity, start_tok: int, end_tok: int) -> None:
+    label = f"{direction} {container.label}"
+    region = state.add_entity(Entity("place", f"{label}", label, {"Region"}, props={"located_in": container.key, "cc": container.props.get("cc")}))
+    _add_ref(state, sentence, region, start_tok - 1, end_tok, 0.8, "direction")
+
+
+def _add_region(state: State, sentence: Sentence, base: str, start_tok: int, region_word, candidate: Candidate | None, context: set[str]) -> None:
+    """"<X> province": a Region, matched to an ISO subdivision when one fits, in X's country."""
+    gaz = gazetteer()
+    cc = candidate.cc if candidate else (next(iter(context)) if len(context) == 1 else None)
+    if candidate and candidate.kind == "Country":
+        return
+    subdivision = gaz.region_for(base, cc) if cc else None
+    bare = strip_article(normalise(base))
+    key = f"{subdivision.code if subdivision else bare + '-' + (cc or 'xx')}-{region_word.lower_}"
+    label = f"{_display_base(base)} {region_word.lower_}"
+    props = {"cc": cc, "base": bare, "code": subdivision.code if subdivision else None}
+    if cc in gaz.countries:
+        props["located_in"] = add_place(state, gaz.countries[cc]).key
+    region = state.add_entity(Entity("place", key, label, {"Region"}, props={k: v for k, v in props.items() if v}))
+    _add_ref(state, sentence, region, start_tok, region_word.i + 1, 0.85, "region")
+
+
+def _display_base(base: str) -> str:
+    """"al-Raqqa" → "Raqqa": the region's label without the article, as English usage has it."""
+    words = base.split("-", 1)
+    return words[1] if len(words) == 2 and words[0].lower() in ("al", "ar", "as", "ad", "an", "el", "az", "at") else base
+
+
+def _find_facilities(state: State, sentence: Sentence) -> None:
+    """"al-Andalus bakery", "Shifa hospital": a named facility noun, located in a place of the text."""
+    gaz = gazetteer()
+    doc = sentence.span.doc
+    for token in sentence.span:
+        if token.pos_ not in ("NOUN", "PROPN") or token.lemma_.lower() not in gaz.facility_nouns:
+            continue
+        start = _name_start(doc, token)
+        if any(c.dep_ == "det" and c.lower_ in ("a", "an", "another", "some", "any") for c in token.lefts):
+            continue  # "an Islamic court": a description, not a name
+        if start is None or state.covered(sentence.offsets(doc[start:token.i + 1])):
+            continue
+        name = doc[start:token.i + 1].text
+        container = _facility_container(state, sentence, token)
+        key = f"{normalise(name)}-{container or 'unlocated'}"
+        facility = state.add_entity(Entity("place", key, name, {"Facility"}, props={"located_in": container} if container else {}))
+        _add_ref(state, sentence, facility, start, token.i + 1, 0.8, "facility")
+
+
+def _name_start(doc, noun) -> int | None:
+    """First token of the proper name in front of a facility noun, if there is one."""
+    i = noun.i - 1
+    start = None
+    while i >= 0:
+        tok = doc[i]
+        if tok.text in ("-", "'", "’") or tok.lower_ in ("al", "el", "ar", "as", "ad", "an") and i + 1 < noun.i and doc[i + 1].text == "-":
+            start = i
+        elif (tok.pos_ == "PROPN" or tok.text[:1].isupper()) and tok.dep_ in ("compound", "nmod", "amod", "npadvmod", "nsubj", "poss") and not tok.is_sent_start:
+            start = i
+        elif tok.pos_ == "PROPN" and tok.dep_ == "compound":
+            start = i
+        else:
+            break
+        i -= 1
+    if start is None or not any(t.text[:1].isupper() for t in doc[start:noun.i]):
+        return None
+    if doc[start].text in ("-", "'", "’"):
+        start += 1
+    return start if start < noun.i else None
+
+
+def _facility_container(state: State, sentence: Sentence, noun) -> str | None:
+    """The place the sentence puts the facility in ("in X" just after it), else the last city named."""
+    doc = sentence.span.doc
+    for ref in sorted(state.refs_in(sentence.index, "place"), key=lambda r: r.tokens[0]):
+        entity = state.entity("place", ref.key)
+        between = doc[noun.i + 1:ref.tokens[0]]
+        if ref.tokens[0] > noun.i and entity and "Facility" not in entity.types and len(between) <= 8 \
+                and not any(t.pos_ == "VERB" for t in between):
+            return ref.key
+    for ref in reversed([r for r in state.refs if r.kind == "place" and r.sent <= sentence.index]):
+        entity = state.entity("place", ref.key)
+        if entity and "City" in entity.types:
+            return ref.key
+    return None
