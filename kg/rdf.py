@@ -5,13 +5,14 @@ import json
 import re
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
 from kg.extract import Extraction
+from kg.extract import terms as X
 from kg.formats import PREFIXES
-from kg.iris import digest, mint
+from kg.iris import digest, mint, slugify
 from kg.sources import Article
-from kg.vocab import CKG
+from kg.vocab import CKG, GEO
 
 _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|\\^`]')
 _META_PROPERTIES = {
@@ -20,6 +21,8 @@ _META_PROPERTIES = {
     "publisher": DCTERMS.publisher,
     "language": DCTERMS.language,
 }
+_INFERABLE = {**_META_PROPERTIES, "published": DCTERMS.issued}
+_BASE_CLASS = {"actor": CKG.Actor, "place": CKG.Place}
 
 
 def content_key(article: Article) -> str:
@@ -56,13 +59,24 @@ def new_graph() -> Graph:
     graph = Graph()
     for prefix, iri in PREFIXES.items():
         graph.bind(prefix, iri)
+    graph.bind("skos", SKOS)
     return graph
 
 
 def to_rdf(article: Article, extraction: Extraction) -> Graph:
-    """The triples one article contributes."""
+    """The triples one article contributes: the article, then every actor, place, attack and claim
+    with its evidence mentions."""
     graph = new_graph()
     node = article_iri(article)
+    _article(graph, node, article, extraction)
+    writer = _Writer(graph, node, digest(article.text, 16), article.text, extraction)
+    writer.entities()
+    writer.attacks()
+    writer.claims()
+    return graph
+
+
+def _article(graph: Graph, node: URIRef, article: Article, extraction: Extraction) -> None:
     graph.add((node, RDF.type, CKG.Article))
     graph.add((node, CKG.text, Literal(article.text)))
     graph.add((node, DCTERMS.source, source_term(article.source)))
@@ -74,4 +88,152 @@ def to_rdf(article: Article, extraction: Extraction) -> Graph:
         graph.add((node, DCTERMS.issued, Literal(meta["published"], datatype=XSD.date)))
     if meta.get("title"):
         graph.add((node, RDFS.label, Literal(meta["title"])))
-    return graph
+    for key in sorted(extraction.inferred):
+        if key in _INFERABLE and meta.get(key):
+            graph.add((node, X.inferredProperty, _INFERABLE[key]))
+
+
+def _decimal(value: float) -> Literal:
+    return Literal(f"{value:.2f}", datatype=XSD.decimal)
+
+
+def _date_literal(value: str) -> Literal:
+    return Literal(value, datatype=XSD.gYear if len(value) == 4 else XSD.date)
+
+
+class _Writer:
+    """Writes one extraction's nodes; keeps the IRIs it minted so links resolve."""
+
+    def __init__(self, graph: Graph, article: URIRef, article_key: str, text: str, extraction: Extraction):
+        self.graph, self.article, self.article_key, self.text, self.x = graph, article, article_key, text, extraction
+
+    def iri(self, kind: str, key: str) -> URIRef:
+        return mint(kind, key)
+
+    def mention(self, subject: URIRef, span: tuple[int, int]) -> None:
+        start, end = span
+        node = mint("mention", f"{self.article_key}-{start}-{end}")
+        g = self.graph
+        g.add((subject, CKG.evidence, node))
+        g.add((node, RDF.type, CKG.Mention))
+        g.add((node, CKG.text, Literal(self.text[start:end])))
+        g.add((node, CKG.startOffset, Literal(start, datatype=XSD.integer)))
+        g.add((node, CKG.endOffset, Literal(end, datatype=XSD.integer)))
+        g.add((node, CKG.inArticle, self.article))
+
+    def country(self, cc: str) -> URIRef | None:
+        from kg.extract.gazetteer import gazetteer
+
+        country = gazetteer().countries.get(cc)
+        if country is None:
+            return None
+        node = self.iri("place", country.key)
+        g = self.graph
+        g.add((node, RDF.type, CKG.Place))
+        g.add((node, RDF.type, CKG.Country))
+        g.add((node, RDFS.label, Literal(country.name)))
+        g.add((node, X.geonamesId, Literal(str(country.geonames))))
+        return node
+
+    def entities(self) -> None:
+        for (kind, key), entity in self.x.entities.items():
+            node = self.iri(kind, key)
+            g = self.graph
+            g.add((node, RDF.type, _BASE_CLASS[kind]))
+            for class_name in sorted(entity.types):
+                g.add((node, RDF.type, CKG[class_name]))
+            g.add((node, RDFS.label, Literal(entity.label)))
+            for alt in sorted(entity.alt_labels - {entity.label}):
+                g.add((node, SKOS.altLabel, Literal(alt)))
+            g.add((node, X.confidence, _decimal(entity.confidence)))
+            for span in entity.mentions:
+                self.mention(node, span)
+            (self.actor_props if kind == "actor" else self.place_props)(node, entity.props)
+
+    def actor_props(self, node: URIRef, props: dict) -> None:
+        g = self.graph
+        if props.get("country") and (country := self.country(props["country"])):
+            g.add((node, X.country, country))
+        if props.get("based_in") and (country := self.country(props["based_in"])):
+            g.add((node, X.basedIn, country))
+        if props.get("based_in_place"):
+            g.add((node, X.basedIn, self.iri("place", props["based_in_place"])))
+        if props.get("member_of"):
+            g.add((node, X.memberOf, self.iri("actor", props["member_of"])))
+        if props.get("wikidata"):
+            g.add((node, X.wikidataId, Literal(props["wikidata"])))
+        if props.get("unnamed"):
+            g.add((node, X.unnamed, Literal(True)))
+
+    def place_props(self, node: URIRef, props: dict) -> None:
+        g = self.graph
+        if props.get("lat") is not None:
+            g.add((node, GEO.lat, Literal(f"{props['lat']:.5f}", datatype=XSD.decimal)))
+            g.add((node, GEO.long, Literal(f"{props['long']:.5f}", datatype=XSD.decimal)))
+        if props.get("geonames"):
+            g.add((node, X.geonamesId, Literal(str(props["geonames"]))))
+        if props.get("population"):
+            g.add((node, X.population, Literal(int(props["population"]), datatype=XSD.nonNegativeInteger)))
+        if props.get("located_in"):
+            g.add((node, CKG.locatedIn, self.iri("place", props["located_in"])))
+        if props.get("operated_by"):
+            g.add((node, X.operatedBy, self.iri("actor", props["operated_by"])))
+
+    def attack_iri(self, attack) -> URIRef:
+        """Named from type, first date, place and perpetrator, so two reports of it meet."""
+        when = next(iter(sorted(attack.dates)), None) or f"undated-{self.article_key}"
+        where = slugify(attack.places[0]) if attack.places else "unknown-place"
+        who = slugify(attack.perpetrators[0]) if attack.perpetrators else "unknown-perpetrator"
+        return mint("attack", f"{attack.type}-{when}-{where}-{who}")
+
+    def target_iri(self, key: str) -> URIRef:
+        return self.iri("actor", key) if ("actor", key) in self.x.entities else self.iri("place", key)
+
+    def attacks(self) -> None:
+        self.attack_nodes = [self.attack_iri(a) for a in self.x.attacks]
+        g = self.graph
+        for node, attack in zip(self.attack_nodes, self.x.attacks):
+            g.add((node, RDF.type, CKG.Attack))
+            if attack.type != "Attack":
+                g.add((node, RDF.type, X.ATTACK_CLASSES.get(attack.type) or CKG[attack.type]))
+            for prop, keys, kind in ((CKG.perpetrator, attack.perpetrators, "actor"), (CKG.victim, attack.victims, "actor"), (CKG.location, attack.places, "place")):
+                for key in keys:
+                    g.add((node, prop, self.iri(kind, key)))
+            for key in attack.targets:
+                g.add((node, CKG.target, self.target_iri(key)))
+            for value in attack.dates:
+                g.add((node, CKG.date, _date_literal(value)))
+            self.figures(node, attack.killed, attack.injured, attack.losses)
+            g.add((node, X.confidence, _decimal(attack.confidence)))
+            for sent in attack.sentences:
+                self.mention(node, self.x.sentence_spans[sent])
+
+    def figures(self, node: URIRef, killed: list[int], injured: list[int], losses: list) -> None:
+        g = self.graph
+        for value in killed:
+            g.add((node, CKG.killed, Literal(value, datatype=XSD.nonNegativeInteger)))
+        for value in injured:
+            g.add((node, CKG.injured, Literal(value, datatype=XSD.nonNegativeInteger)))
+        for loss in losses:
+            loss_node = URIRef(f"{node}-{loss.how}-{slugify(loss.equipment)}")
+            g.add((node, X.destroyed if loss.how == "destroyed" else X.damaged, loss_node))
+            g.add((loss_node, RDF.type, X.EquipmentLoss))
+            g.add((loss_node, X.equipment, Literal(loss.equipment)))
+            g.add((loss_node, X.count, Literal(loss.count, datatype=XSD.nonNegativeInteger)))
+
+    def claims(self) -> None:
+        g = self.graph
+        for claim in self.x.claims:
+            start, end = claim.span
+            node = mint("claim", f"{self.article_key}-{start}-{end}-{slugify(claim.source)}")
+            g.add((node, RDF.type, CKG.Claim))
+            g.add((node, CKG.claimedBy, self.iri("actor", claim.source)))
+            for index in claim.attacks:
+                g.add((node, CKG.about, self.attack_nodes[index]))
+            if not claim.attacks and claim.about:
+                kind, key = claim.about.split(":", 1)
+                g.add((node, CKG.about, self.iri(kind, key)))
+            self.figures(node, claim.killed, claim.injured, claim.losses)
+            g.add((node, X.statement, Literal(self.text[start:end])))
+            g.add((node, X.confidence, _decimal(claim.confidence)))
+            self.mention(node, claim.span)

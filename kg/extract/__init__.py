@@ -19,6 +19,7 @@ class Extraction:
     entities: dict = field(default_factory=dict)  # (kind, key) → kg.extract.model.Entity
     attacks: list = field(default_factory=list)  # kg.extract.model.Attack
     claims: list = field(default_factory=list)  # kg.extract.model.Claim
+    sentence_spans: list = field(default_factory=list)  # sentence index → (start, end) in the text
 
 
 def extract(article: Article) -> Extraction:
@@ -34,7 +35,10 @@ def extract(article: Article) -> Extraction:
         article_key=digest(article.text, 16),
     )
     run(state)
-    return Extraction(meta=state.meta, inferred=state.inferred, entities=state.entities, attacks=state.attacks, claims=state.claims)
+    return Extraction(
+        meta=state.meta, inferred=state.inferred, entities=state.entities, attacks=state.attacks, claims=state.claims,
+        sentence_spans=[(s.start, s.end) for s in state.sentences],
+    )
 
 
 def warm_up() -> None:

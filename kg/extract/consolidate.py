@@ -58,7 +58,15 @@ def _attach_figures(state: State) -> None:
         claims = [c for c in state.claims if index in c.attacks]
         attack.killed = _figure(mine.get("killed"), [c.killed for c in claims])
         attack.injured = _figure(mine.get("injured"), [c.injured for c in claims])
-        attack.losses = mine.get("losses") or next((c.losses for c in claims if c.losses), [])
+        attack.losses = mine.get("losses") or _unique([loss for c in claims for loss in c.losses])
+
+
+def _unique(items: list) -> list:
+    seen = []
+    for item in items:
+        if item not in seen:
+            seen.append(item)
+    return seen
 
 
 def _figure(own: list[int] | None, claimed: list[list[int]]) -> list[int]:

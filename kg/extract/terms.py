@@ -25,7 +25,7 @@ destroyed = CKGX.destroyed
 damaged = CKGX.damaged
 EquipmentLoss = CKGX.EquipmentLoss
 equipment = CKGX.equipment
-count = CKGX.count
+count = CKGX["count"]  # Namespace is a str: .count is str.count
 inferredProperty = CKGX.inferredProperty
 
 ATTACK_CLASSES = {
