@@ -137,7 +137,7 @@ def shacl_problems(data: Graph) -> tuple[list[Problem], str]:
         abort_on_first=False,
     )
     problems = sorted(
-        (_shacl_problem(results, node) for node in results.subjects(RDF.type, SH.ValidationResult)),
+        (_shacl_problem(results, node) for node in results.objects(None, SH.result)),  # not nested sh:detail
         key=lambda p: (p.focus, p.path, p.value, p.message),
     )
     return problems, f"{len(data)} triples, {len(problems)} results"
