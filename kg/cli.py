@@ -44,7 +44,7 @@ def ingest(paths, store_dir, workers, max_bytes) -> None:
     """
     from kg.ingest import ingest as run_ingest
 
-    with _open(store_dir, create=True) as store, _progress() as tick:
+    with _open(store_dir, create=True) as store, _progress(paths) as tick:
         ensure_ontology(store)
         summary = run_ingest(paths, store, workers=workers, max_bytes=max_bytes, on_item=tick)
     for rejected in summary.rejected:
@@ -181,21 +181,28 @@ class _open:
 
 
 class _progress:
-    """A progress counter on a terminal, silent otherwise."""
+    """A progress bar on a terminal (stderr), silent otherwise."""
+
+    def __init__(self, paths):
+        self.paths = paths
+        self.bar = None
 
     def __enter__(self):
-        self.count = 0
-        self.tty = sys.stderr.isatty()
+        if sys.stderr.isatty():
+            from kg.sources import count_articles
+
+            self.bar = click.progressbar(
+                length=count_articles(self.paths), label="ingesting", file=sys.stderr, show_pos=True, show_eta=True
+            ).__enter__()
         return self.tick
 
     def tick(self, origin: str) -> None:
-        self.count += 1
-        if self.tty:
-            click.echo(f"\r{self.count} articles  {origin[-60:]:<60}", nl=False, err=True)
+        if self.bar is not None:
+            self.bar.update(1)
 
     def __exit__(self, *exc):
-        if self.tty and self.count:
-            click.echo(err=True)
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
 
 
 def main() -> None:
