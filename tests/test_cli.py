@@ -147,3 +147,15 @@ def test_an_independent_parser_reads_the_export(kg, tmp_path, fmt, rapper_name):
     checked = subprocess.run(["rapper", "-i", rapper_name, "-c", str(out)], capture_output=True, text=True)
     assert checked.returncode == 0, checked.stderr
     assert "Parsing returned" in checked.stderr and " 0 triples" not in checked.stderr
+
+
+def test_workers_write_the_same_graphs_as_one_process(tmp_path, article_dir):
+    (article_dir / "b.txt").write_text("Suicide bombers attacked a market in Baghdad on Friday, killing 30 people.\n")
+    dumps = []
+    for workers in ("1", "2"):
+        store = str(tmp_path / f"store{workers}")
+        result = CliRunner().invoke(cli, ["ingest", str(article_dir), "--workers", workers, "--store", store])
+        assert "2 added" in result.output
+        out = CliRunner().invoke(cli, ["export", "--format", "nquads", "--store", store]).output
+        dumps.append(sorted(out.splitlines()))
+    assert dumps[0] == dumps[1]
