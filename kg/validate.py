@@ -1,11 +1,13 @@
 """Check the knowledge graph: SHACL shapes on the data, and HermiT on ontology + data.
 
-Two complementary checks:
+Four complementary checks:
 
 * **SHACL** (pyshacl) with ``ontology/shapes.ttl``: the shape of what the extractor writes (a
   mention's offsets, a non-negative death toll, a perpetrator that is an actor). The ontology is
   mixed in for its class hierarchy only (no RDFS inference), so an ``rdfs:range`` never makes a
   wrong value look right.
+* **types**: no node is typed with two disjoint classes.
+* **spans**: each mention's text is exactly its article's text between its offsets.
 * **HermiT** (through owlready2, in a private World) on the ontology plus the data's individuals:
   their types and the object-property links between them. Literals are left out (SHACL checks
   them), which keeps the reasoner fast and away from datatypes outside OWL 2's map. HermiT finds
@@ -29,7 +31,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH, NamespaceManager
 
 from kg.formats import PREFIXES
-from kg.vocab import ONTOLOGY_FILE, ONTOLOGY_IRI, SHAPES_FILE
+from kg.vocab import CKG, ONTOLOGY_FILE, ONTOLOGY_IRI, SHAPES_FILE
 
 HERMIT_TIMEOUT = 300.0  # seconds HermiT may run before the check is reported as not finished
 MAX_REPORTED = 200  # violations listed in full; the rest are counted
@@ -99,6 +101,8 @@ def validate_graph(data: Graph, reasoner: bool = True, hermit_timeout: float = H
     """SHACL-validate ``data`` and, if ``reasoner``, check it with HermiT against the ontology."""
     report = Report()
     _run(report, "SHACL", lambda: shacl_problems(data))
+    _run(report, "types", lambda: type_problems(data))
+    _run(report, "spans", lambda: span_problems(data))
     if reasoner:
         _run(report, "HermiT", lambda: hermit_problems(data, hermit_timeout))
     return report
@@ -178,6 +182,35 @@ def _namespaces() -> NamespaceManager:
     for prefix, namespace in PREFIXES.items():
         manager.bind(prefix, namespace)
     return manager
+
+
+# --- evidence spans --------------------------------------------------------------------------
+
+
+def span_problems(data: Graph) -> tuple[list[Problem], str]:
+    """Mentions whose ``ckg:text`` is not their article's text between their offsets.
+
+    Kept out of the SHACL shapes: as a SPARQL constraint pyshacl re-parses the query per mention.
+    Mentions with missing or malformed offsets are skipped here; the shapes report those.
+    """
+    problems, checked = [], 0
+    for mention, article in data.subject_objects(CKG.inArticle):
+        text, start, end = (data.value(mention, p) for p in (CKG.text, CKG.startOffset, CKG.endOffset))
+        article_text = data.value(article, CKG.text)
+        if not all(isinstance(t, Literal) for t in (text, start, end, article_text)):
+            continue
+        start, end = start.toPython(), end.toPython()
+        if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end):
+            continue
+        checked += 1
+        expected = str(article_text)[start:end]
+        if str(text) != expected:
+            problems.append(Problem(
+                check="spans", focus=_show(mention), path="ckg:text", value=_show(text),
+                message=f"is not the text of {_show(article)} from offset {start} to {end}, which is "
+                        f"{_show(Literal(expected)) if expected else 'empty (the article is shorter)'}",
+            ))
+    return sorted(problems, key=lambda p: p.focus), f"{checked} mentions checked against their articles"
 
 
 # --- HermiT ----------------------------------------------------------------------------------
@@ -261,55 +294,76 @@ def _subprocess_timeout(owlready2, timeout: float):
 
 
 def explain_inconsistency(abox: Graph) -> list[Problem]:
-    """Name the nodes that statements force into two disjoint classes, the usual cause.
+    """HermiT only answers "inconsistent": name the nodes forced into two disjoint classes, the usual cause."""
+    return class_clashes(abox, "HermiT", through_properties=True) or [Problem(
+        check="HermiT", message="the ontology plus the data are inconsistent; no node with two disjoint "
+        "classes explains it, see the SHACL results for the cause")]
 
-    HermiT only answers "inconsistent"; this walks asserted types, property domains and ranges
-    and the subclass hierarchy to say which node and which statements clash.
+
+def type_problems(data: Graph) -> tuple[list[Problem], str]:
+    """Nodes typed with two disjoint classes (say ckg:Person and ckg:ArmedGroup).
+
+    Kept out of the SHACL shapes: a shape for it doubled pyshacl's time.
     """
-    ontology = ontology_graph()
-    disjoint = _disjoint_pairs(ontology)
+    typed = set(data.subjects(RDF.type, None))
+    return class_clashes(data, "types", through_properties=False), f"{len(typed)} typed nodes checked for disjoint classes"
+
+
+def class_clashes(graph: Graph, check: str, through_properties: bool) -> list[Problem]:
+    """Nodes whose classes (asserted, and with ``through_properties`` implied by property domains
+    and ranges, all with their superclasses) include two disjoint ones, each with the statement
+    that put it there."""
+    disjoint = _disjoint_pairs()
     problems = []
-    for node, reasons in _class_reasons(abox, ontology).items():
+    for node, reasons in _class_reasons(graph, through_properties).items():
         clash = next(((a, b) for a in reasons for b in reasons if (a, b) in disjoint), None)
         if clash:
             a, b = clash
             problems.append(Problem(
-                check="HermiT", focus=_show(_unskolem(node)),
+                check=check, focus=_show(_unskolem(node)),
                 message=f"is both {_show(a)} ({reasons[a]}) and {_show(b)} ({reasons[b]}), which are disjoint",
             ))
-    return problems or [Problem(check="HermiT", message="the ontology plus the data are inconsistent; no node "
-                                "with two disjoint classes explains it, see the SHACL results for the cause")]
+    return sorted(problems, key=lambda p: p.focus)
 
 
-def _class_reasons(abox: Graph, ontology: Graph) -> dict:
-    """For each node, every named class it must belong to, with the first statement that says so."""
+def _class_reasons(graph: Graph, through_properties: bool) -> dict:
+    """For each node, every named class it belongs to, with the first statement that says so."""
     reasons: dict = {}
 
     def note(node, cls, why):
-        if isinstance(cls, URIRef):
-            for sup in ontology.transitive_objects(cls, RDFS.subClassOf):
-                if isinstance(sup, URIRef):
-                    reasons.setdefault(node, {}).setdefault(sup, why)
+        for sup in _superclasses(cls):
+            reasons.setdefault(node, {}).setdefault(sup, why)
 
-    for s, p, o in sorted(abox, key=lambda triple: triple[1] != RDF.type):  # asserted types first
-        if p == RDF.type:
-            note(s, o, f"typed {_show(o)}")
-            continue
-        for domain in ontology.objects(p, RDFS.domain):
-            note(s, domain, f"has {_show(p)}")
-        for range_ in ontology.objects(p, RDFS.range):
-            note(o, range_, f"{_show(p)} of {_show(_unskolem(s))}")
+    for s, o in graph.subject_objects(RDF.type):
+        note(s, o, f"typed {_show(o)}")
+    if through_properties:
+        ontology = ontology_graph()
+        for s, p, o in graph:
+            for domain in ontology.objects(p, RDFS.domain):
+                note(s, domain, f"has {_show(p)}")
+            for range_ in ontology.objects(p, RDFS.range):
+                note(o, range_, f"{_show(p)} of {_show(_unskolem(s))}")
     return reasons
 
 
-def _disjoint_pairs(ontology: Graph) -> set:
+@lru_cache(maxsize=None)
+def _superclasses(cls) -> tuple:
+    """``cls`` and its named superclasses in the ontology (none for a blank-node class expression)."""
+    if not isinstance(cls, URIRef):
+        return ()
+    return tuple(c for c in ontology_graph().transitive_objects(cls, RDFS.subClassOf) if isinstance(c, URIRef))
+
+
+@lru_cache(maxsize=1)
+def _disjoint_pairs() -> frozenset:
+    ontology = ontology_graph()
     pairs = set()
     for a, b in ontology.subject_objects(OWL.disjointWith):
         pairs |= {(a, b), (b, a)}
     for group in ontology.subjects(RDF.type, OWL.AllDisjointClasses):
         members = list(ontology.items(ontology.value(group, OWL.members)))
         pairs |= {(a, b) for a in members for b in members if a != b}
-    return pairs
+    return frozenset(pairs)
 
 
 def _unskolem(term):

@@ -11,7 +11,7 @@ from rdflib import namespace as ns  # not XSD itself: pytest probes module globa
 from rdflib.namespace import DCTERMS, RDF, RDFS
 
 from kg.vocab import CKG, GEO, ONTOLOGY_FILE, ONTOLOGY_IRI
-from kg.validate import Problem, Report, hermit_problems, shacl_problems, validate_graph, validate_store
+from kg.validate import Problem, Report, hermit_problems, shacl_problems, span_problems, type_problems, validate_graph, validate_store
 
 needs_java = pytest.mark.skipif(shutil.which("java") is None, reason="HermiT needs Java")
 
@@ -102,9 +102,19 @@ def test_place_as_perpetrator_is_a_shacl_violation():
 
 def test_mention_text_must_be_the_article_span():
     graph = with_changes(remove=[(MENTION, CKG.text, Literal(TEXT[:35]))], add=[(MENTION, CKG.text, Literal("Syrian jets hit"))])
-    problems = shacl_lines(graph)
-    assert len(problems) == 1 and problems[0].focus == f"<{MENTION}>"
-    assert TEXT[:35] in problems[0].message
+    assert shacl_lines(graph) == []
+    problems, summary = span_problems(graph)
+    assert [(p.focus, p.path, p.value) for p in problems] == [(f"<{MENTION}>", "ckg:text", '"Syrian jets hit"')]
+    assert f'"{TEXT[:35]}"' in problems[0].message and summary.startswith("1 mentions checked")
+    assert not validate_graph(graph, reasoner=False).ok
+
+
+def test_mention_past_the_end_of_its_article_is_reported():
+    graph = with_changes(remove=[(MENTION, CKG.endOffset, count(35))], add=[(MENTION, CKG.endOffset, count(len(TEXT) + 5))])
+    problems, _ = span_problems(graph)
+    assert len(problems) == 1 and "article is shorter" not in problems[0].message
+    graph.set((MENTION, CKG.startOffset, count(len(TEXT) + 1)))
+    assert "the article is shorter" in span_problems(graph)[0][0].message
 
 
 def test_mention_offsets_must_be_ordered():
@@ -129,8 +139,12 @@ def test_confidence_above_one_is_reported():
 
 
 def test_a_node_in_two_disjoint_classes_is_reported():
-    graph = with_changes(add=[(SOHR, RDF.type, CKG.Place)])
-    assert any("disjoint" in p.message and p.focus == f"<{SOHR}>" for p in shacl_lines(graph))
+    graph = with_changes(add=[(SOHR, RDF.type, CKG.Place), (FORCES, RDF.type, CKG.ArmedGroup)])
+    problems, _ = type_problems(graph)
+    assert [p.focus for p in problems] == [f"<{SOHR}>", f"<{FORCES}>"]  # sorted by IRI
+    assert "ckg:ArmedGroup (typed ckg:ArmedGroup) and ckg:StateActor (typed ckg:StateActor)" in problems[1].message \
+        or "ckg:StateActor (typed ckg:StateActor) and ckg:ArmedGroup (typed ckg:ArmedGroup)" in problems[1].message
+    assert not validate_graph(graph, reasoner=False).ok
 
 
 @needs_java
