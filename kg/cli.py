@@ -14,10 +14,10 @@ store_option = click.option(
     "--store",
     "store_dir",
     envvar="KG_STORE",
-    type=click.Path(file_okay=False),
     default=config.DEFAULT_STORE_DIR,
     show_default=True,
-    help="Folder of the embedded store (also KG_STORE); created on first use.",
+    help="Folder of the embedded store, created on first use, or the http(s) URL of a SPARQL 1.1 "
+    "server (also KG_STORE).",
 )
 
 
@@ -168,7 +168,9 @@ class _open:
         self.store_dir, self.create = store_dir, create
 
     def __enter__(self):
-        if not self.create and not Path(self.store_dir).exists():
+        from kg.store import is_remote
+
+        if not self.create and not is_remote(self.store_dir) and not Path(self.store_dir).exists():
             raise click.ClickException(f"no store at {self.store_dir}: run `kg ingest PATH` first, or pass --store")
         try:
             self.store = open_store(self.store_dir)
@@ -176,8 +178,10 @@ class _open:
             raise click.ClickException(str(exc)) from None
         return self.store
 
-    def __exit__(self, *exc):
+    def __exit__(self, exc_type, exc, traceback):
         self.store.close()
+        if isinstance(exc, StoreError):
+            raise click.ClickException(str(exc)) from None
 
 
 class _progress:
