@@ -19,7 +19,7 @@ from server.errors import HTTPError
 from server.negotiation import negotiate, prefers_html
 from server.query_runner import QueryPool, QueryRequest
 from server.sparql_examples import EXAMPLES
-from server.sparql_text import forbidden_operation, query_form, refusal, shift_error_lines
+from server.sparql_text import forbidden_operation, query_form, refusal, shift_error_lines, undeclared_prefix
 
 bp = Blueprint("sparql", __name__)
 
@@ -128,17 +128,32 @@ def _query(text: str) -> Response:
     default_graph, named_graphs = _graphs("default-graph-uri"), _graphs("named-graph-uri")
     if named_graphs is not None and default_graph is None:
         default_graph = []  # the protocol: naming only graphs leaves the default graph empty
-    answer = get_pool().execute(
-        QueryRequest(
-            query=text,
-            results_format=results.media_type if results else None,
-            rdf_format=graph.media_type if graph else None,
-            default_graph=default_graph,
-            named_graphs=named_graphs,
-            base_iri=current_app.config["BASE_IRI"],
-        )
+    request_ = QueryRequest(
+        query=text,
+        results_format=results.media_type if results else None,
+        rdf_format=graph.media_type if graph else None,
+        default_graph=default_graph,
+        named_graphs=named_graphs,
+        base_iri=current_app.config["BASE_IRI"],
     )
+    try:
+        answer = get_pool().execute(request_)
+    except HTTPError as exc:
+        raise _explained(exc, text) from None
     return Response(answer.chunks, content_type=_content_type(answer.media_type), direct_passthrough=True)
+
+
+def _explained(error: HTTPError, text: str) -> HTTPError:
+    """The parser's error, with a plain explanation where its own is cryptic."""
+    prefix = undeclared_prefix(text, PREFIXES) if "Prefix not found" in error.message else None
+    if prefix is None:
+        return error
+    predeclared = ", ".join(f"{name}:" for name in PREFIXES)
+    return HTTPError(
+        400,
+        f"unknown prefix {prefix}: ({error.message.split(': expected')[0].removeprefix('invalid SPARQL: ')}); declare it "
+        f"with PREFIX {prefix}: <...>. Predeclared here: {predeclared}",
+    )
 
 
 def _formats(form: str | None) -> tuple[Format | None, Format | None]:

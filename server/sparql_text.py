@@ -137,3 +137,21 @@ def shift_error_lines(message: str, lines: int) -> str:
     "error at 2:5: expected '}'"
     """
     return _POSITION.sub(lambda m: f"error at {max(1, int(m.group(1)) - lines)}:{m.group(2)}", message, count=1)
+
+
+def undeclared_prefix(text: str, predeclared) -> str | None:
+    """The first prefix used in ``text`` that neither ``PREFIX`` nor ``predeclared`` declares.
+
+    >>> undeclared_prefix("PREFIX ex: <http://e/> SELECT * { ?s ex:p ckg:q ; nope:r ?o }", {"ckg"})
+    'nope'
+    """
+    declared = set(predeclared)
+    after_prefix = False
+    for kind, value in tokens(text):
+        name = value.split(":", 1)[0] if kind == "pname" else None
+        if after_prefix and name is not None:
+            declared.add(name)
+        elif name is not None and name not in declared:
+            return name
+        after_prefix = kind == "word" and value.upper() == "PREFIX"
+    return None

@@ -39,6 +39,16 @@ def build_store(path: Path, *, sources=(SEEDS,), graphs: dict[str, bytes] | None
     return path
 
 
+def graphs_from_trig(path: Path) -> dict[str, bytes]:
+    """The named graphs of a TriG file as N-Triples, ready for :func:`build_store`."""
+    import pyoxigraph as ox
+
+    graphs: dict[str, list] = {}
+    for quad in ox.parse(path=str(path), format=ox.RdfFormat.TRIG):
+        graphs.setdefault(quad.graph_name.value, []).append(quad.triple)
+    return {name: ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) for name, triples in graphs.items()}
+
+
 @pytest.fixture(scope="session")
 def store_dir(tmp_path_factory) -> Path:
     """A store built from ``seeds/`` (read it, do not write it: it is shared by the session)."""
