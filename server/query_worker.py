@@ -115,7 +115,7 @@ def run(store: ox.Store, request: dict, prefixes: dict, channel: Channel) -> Non
         _fail(channel, exc.status, str(exc))
     except SyntaxError as exc:
         _fail(channel, 400, f"invalid SPARQL: {exc}")
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, RuntimeError) as exc:
         _fail(channel, 400, f"the query cannot be evaluated: {exc}")
     except OSError as exc:
         _fail(channel, 500, f"the query failed while reading the store: {exc}")

@@ -244,7 +244,7 @@ def _update(text: str | None) -> Response:
             db.get_store().update(prologue + text)
         except SyntaxError as exc:
             raise HTTPError(400, "invalid SPARQL update: " + shift_error_lines(str(exc), prologue.count("\n"))) from None
-        except (ValueError, OSError) as exc:
+        except (ValueError, RuntimeError, OSError) as exc:
             raise HTTPError(400, f"the update failed and changed nothing: {exc}") from None
         pool = current_app.extensions.get(_POOL)
         if pool is not None:
