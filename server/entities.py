@@ -147,11 +147,10 @@ def describe(iri: str, *, skip: tuple[str, ...] = ()) -> EntityView:
     return view
 
 
-def _predicate_value(term, label) -> Value:
+def _predicate_value(term, label=None) -> Value:
+    """A property shown by its prefixed name (``ckg:killed``), the form users write in SPARQL."""
     shown = val(term)
     shown.text = curie(term.value)
-    if label is not None and term.value.startswith(CKG_NS):
-        shown.text = f"{label.value}"
     return shown
 
 
@@ -465,10 +464,20 @@ def _coordinates(iris: list[str]) -> dict[str, tuple[float, float]]:
 # --- articles and graphs -----------------------------------------------------------------------
 
 
+ARTICLE_METADATA = (
+    ("Published", "http://purl.org/dc/terms/issued"),
+    ("Author", "http://purl.org/dc/terms/creator"),
+    ("Publisher", "http://purl.org/dc/terms/publisher"),
+    ("Source", "http://purl.org/dc/terms/source"),
+    ("Language", "http://purl.org/dc/terms/language"),
+)
+
+
 @dataclass
 class ArticleView:
     entity: EntityView
     title: str
+    metadata: list[tuple[str, list[Value]]]
     segments: list
     mention_count: int
     graphs: list[Value]
@@ -497,6 +506,7 @@ def article_view(iri: str) -> ArticleView:
     return ArticleView(
         entity=entity,
         title=title.text if title else entity.label,
+        metadata=[(name, entity.all(prop)) for name, prop in ARTICLE_METADATA],
         segments=segments(text, spans),
         mention_count=len({(s.start, s.end) for s in spans}),
         graphs=[val(g["g"]) for g in graphs],

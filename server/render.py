@@ -17,6 +17,9 @@ MAX_SEARCH_LENGTH = 200
 _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|\\^`]')
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 XSD = PREFIXES["xsd"]
+# Datatypes whose values read plainly; others are shown next to the value.
+_PLAIN_DATATYPES = {XSD + t for t in ("string", "integer", "nonNegativeInteger", "decimal", "double", "date", "dateTime", "gYear")}
+_PLAIN_DATATYPES.add("http://www.w3.org/1999/02/22-rdf-syntax-ns#langString")
 
 
 class UnsafeTerm(ValueError):
@@ -73,8 +76,9 @@ def curie(iri: str) -> str:
     return iri
 
 
-def href_for(iri: str, base: str) -> str:
-    """Where a link to ``iri`` should go: our own pages for our IRIs and ontology terms.
+def href_for(iri: str, base: str) -> str | None:
+    """Where a link to ``iri`` should go: our own pages for our IRIs and ontology terms, the IRI
+    itself for other web IRIs, and nowhere for other schemes (``javascript:`` is a valid IRI).
 
     >>> href_for("http://kg.example/id/place/raqqa", "http://kg.example/id/")
     '/id/place/raqqa'
@@ -82,6 +86,8 @@ def href_for(iri: str, base: str) -> str:
     '/ontology#Attack'
     >>> href_for("https://www.wikidata.org/wiki/Q1", "http://kg.example/id/")
     'https://www.wikidata.org/wiki/Q1'
+    >>> href_for("javascript:alert(1)", "http://kg.example/id/") is None
+    True
     """
     if iri.startswith(base):
         return "/id/" + iri[len(base):]
@@ -89,7 +95,9 @@ def href_for(iri: str, base: str) -> str:
         return "/ontology#" + iri[len(CKG_NS):]
     if iri == CKG_NS.rstrip("#"):
         return "/ontology"
-    return iri
+    if iri.split(":", 1)[0].lower() in ("http", "https"):
+        return iri
+    return None
 
 
 @dataclass
@@ -122,7 +130,7 @@ def value_of(term, base: str, label=None) -> Value:
         )
     if isinstance(term, ox.Literal):
         datatype = term.datatype.value if term.datatype else None
-        plain = datatype in (None, XSD + "string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString")
+        plain = datatype is None or datatype in _PLAIN_DATATYPES
         return Value(text=term.value, datatype=None if plain else curie(datatype), language=term.language)
     return Value(text=str(term))
 
@@ -271,8 +279,8 @@ def map_view(points: list[MapPoint], width: int = 480, height: int = 320, min_sp
     for point in points:
         point.x, point.y = round(x_of(point.long), 1), round(y_of(point.lat), 1)
     step = _grid_step(2 * half_h)
-    meridians = [(round(x_of(v), 1), f"{v:g}°") for v in _ticks(mid_long - half_w, mid_long + half_w, step)]
-    parallels = [(round(y_of(v), 1), f"{v:g}°") for v in _ticks(mid_lat - half_h, mid_lat + half_h, step)]
+    meridians = [(round(x_of(v), 1), f"{abs(v):g}°{'E' if v >= 0 else 'W'}") for v in _ticks(mid_long - half_w, mid_long + half_w, step)]
+    parallels = [(round(y_of(v), 1), f"{abs(v):g}°{'N' if v >= 0 else 'S'}") for v in _ticks(mid_lat - half_h, mid_lat + half_h, step)]
     return MapView(width, height, points, meridians, parallels)
 
 
