@@ -37,7 +37,7 @@ def test_attack_page_answers_who_what_where_when(pages_client):
 def test_attack_page_shows_claims_side_by_side_with_their_sentences(pages_client):
     claims = section(page(pages_client, ATTACK), "claims")
     assert "The sources disagree" in claims
-    assert claims.count('<article class="claim differs">') == 2
+    assert claims.count('<article class="claim-card differs">') == 2
     assert '<span class="figure">20</span>' in claims and '<span class="figure">31</span>' in claims
     assert "The Syrian Observatory for Human Rights said <mark>20 civilians were killed</mark> in the strike." in claims
     assert "An Islamic State commander said <mark>31 people died</mark> when" in claims
