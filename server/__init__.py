@@ -1,1 +1,55 @@
-"""The web server: SPARQL endpoint, linked-data pages and exports over the store."""
+"""The web server: SPARQL endpoint, linked-data pages and exports over the store.
+
+>>> app = create_app({"TESTING": True, "STORE": "/tmp/kg-doctest-store"})
+>>> sorted(app.blueprints)  # doctest: +ELLIPSIS
+[...]
+"""
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+
+from kg import config
+
+DEFAULTS = {
+    "STORE": None,  # folder of the embedded store; None means --store/KG_STORE/./kg-store
+    "BASE_IRI": None,  # base of minted entity IRIs; None means KG_BASE_IRI or the default
+    "QUERY_TIMEOUT": 10.0,  # seconds a SPARQL query may run
+    "UPDATE_TOKEN": None,  # bearer token enabling SPARQL Update; None disables it
+    "MAX_CONTENT_LENGTH": 1_000_000,  # bytes of a request body
+    "MAX_QUERY_LENGTH": 100_000,  # characters of a SPARQL query
+}
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the Flask app. ``test_config`` overrides :data:`DEFAULTS` (and Flask's own settings)."""
+    app = Flask(__name__)
+    app.config.update(DEFAULTS)
+    app.config.from_prefixed_env("KG")
+    if test_config:
+        app.config.update(test_config)
+    app.config["STORE"] = os.fspath(config.store_path(app.config["STORE"]))
+    app.config["BASE_IRI"] = app.config["BASE_IRI"] or config.base_iri()
+
+    from server import db, errors
+
+    db.init_app(app)
+    errors.init_app(app)
+    for blueprint in _blueprints():
+        app.register_blueprint(blueprint)
+    return app
+
+
+def _blueprints():
+    """Every URL family, one blueprint each; a family not written yet is simply absent."""
+    import importlib
+
+    for name in ("server.sparql", "server.pages", "server.exports"):
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        yield module.bp

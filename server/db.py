@@ -1,0 +1,25 @@
+"""The store behind the app: opened once per process, shared by every request.
+
+The server process holds the store read-write, so Oxigraph's lock keeps any other writer (a
+`kg ingest` run) out with a clear error instead of undefined behaviour.
+"""
+from __future__ import annotations
+
+from flask import Flask, current_app
+
+from kg.store import GraphStore, open_store
+
+_EXTENSION = "kg_store"
+
+
+def init_app(app: Flask) -> None:
+    app.extensions[_EXTENSION] = None
+
+
+def get_store() -> GraphStore:
+    """The app's store, opened on first use."""
+    store = current_app.extensions.get(_EXTENSION)
+    if store is None:
+        store = open_store(current_app.config["STORE"])
+        current_app.extensions[_EXTENSION] = store
+    return store
