@@ -102,6 +102,15 @@ def test_associated_press_is_no_actor_in_any_event_or_claim(attacks, claims):
     assert not [e for e in involved if e.named("associated press") or "ap" in e.labels or e.named("raqqa media center")]
 
 
+def test_barack_obama_is_one_person_despite_the_misspelling(store, article):
+    found = [a for a in kgtest.actors(store, article) if a.named("obama")]
+    assert len(found) == 1 and "Person" in found[0].types and "barack obama" in found[0].labels, found
+
+
+def test_bashar_al_assad_is_a_person(store, article):
+    assert any(a.named("assad") and "Person" in a.types for a in kgtest.actors(store, article))
+
+
 # --- places ---------------------------------------------------------------------------------------
 
 def test_raqqa_is_a_city_in_syria_with_coordinates(store, article):
@@ -110,6 +119,16 @@ def test_raqqa_is_a_city_in_syria_with_coordinates(store, article):
     city = raqqa[0]
     assert kgtest.close_to(city.lat, 35.95, 0.05) and kgtest.close_to(city.long, 39.01, 0.05), city
     assert city.within_country(*SYRIA), city
+
+
+def test_al_andalus_bakery_is_a_facility_in_raqqa(store, article):
+    bakery = [p for p in kgtest.places(store, article) if p.named("andalus")]
+    assert bakery and all("Facility" in p.types and any(in_raqqa(c) for c in p.containers) for p in bakery), bakery
+
+
+def test_al_takae_camp_is_a_facility_in_raqqa_province(store, article):
+    camp = [p for p in kgtest.places(store, article) if p.named("taka")]
+    assert camp and all("Facility" in p.types and p.within_country(*SYRIA) and any(c.named("raqqa") for c in p.containers) for p in camp), camp
 
 
 # --- attacks --------------------------------------------------------------------------------------
@@ -134,6 +153,17 @@ def test_us_airstrikes_in_northern_iraq(attacks):
     us = [a for a in attacks if "Airstrike" in a.types and a.at(lambda p: p.within_country("iraq"))
           and any(p.named("united states", "america") or "us" in p.labels for p in a.perpetrators)]
     assert us, attacks
+
+
+def test_missiles_on_al_takae_camp_by_syrian_forces_claimed_by_sohr(attacks, claims):
+    camp = [a for a in attacks if a.at(lambda p: p.named("taka")) and any(syrian_state(p) for p in a.perpetrators)]
+    assert camp, attacks
+    assert any(c.by("syrian observatory", "sohr") and c.about & {a.iri for a in camp} for c in claims), claims
+
+
+def test_the_execution_of_a_lebanese_soldier_is_by_islamic_state(attacks):
+    executions = [a for a in attacks if "Execution" in a.types]
+    assert any(any(p.named("islamic state") for p in a.perpetrators) for a in executions), attacks
 
 
 # --- claims ---------------------------------------------------------------------------------------
