@@ -14,10 +14,10 @@ store_option = click.option(
     "--store",
     "store_dir",
     envvar="KG_STORE",
-    type=click.Path(file_okay=False),
     default=config.DEFAULT_STORE_DIR,
     show_default=True,
-    help="Folder of the embedded store (also KG_STORE); created on first use.",
+    help="Folder of the embedded store, created on first use, or the http(s) URL of a SPARQL 1.1 "
+    "server (also KG_STORE).",
 )
 
 
@@ -44,7 +44,7 @@ def ingest(paths, store_dir, workers, max_bytes) -> None:
     """
     from kg.ingest import ingest as run_ingest
 
-    with _open(store_dir, create=True) as store, _progress() as tick:
+    with _open(store_dir, create=True) as store, _progress(paths) as tick:
         ensure_ontology(store)
         summary = run_ingest(paths, store, workers=workers, max_bytes=max_bytes, on_item=tick)
     for rejected in summary.rejected:
@@ -168,7 +168,9 @@ class _open:
         self.store_dir, self.create = store_dir, create
 
     def __enter__(self):
-        if not self.create and not Path(self.store_dir).exists():
+        from kg.store import is_remote
+
+        if not self.create and not is_remote(self.store_dir) and not Path(self.store_dir).exists():
             raise click.ClickException(f"no store at {self.store_dir}: run `kg ingest PATH` first, or pass --store")
         try:
             self.store = open_store(self.store_dir)
@@ -176,26 +178,35 @@ class _open:
             raise click.ClickException(str(exc)) from None
         return self.store
 
-    def __exit__(self, *exc):
+    def __exit__(self, exc_type, exc, traceback):
         self.store.close()
+        if isinstance(exc, StoreError):
+            raise click.ClickException(str(exc)) from None
 
 
 class _progress:
-    """A progress counter on a terminal, silent otherwise."""
+    """A progress bar on a terminal (stderr), silent otherwise."""
+
+    def __init__(self, paths):
+        self.paths = paths
+        self.bar = None
 
     def __enter__(self):
-        self.count = 0
-        self.tty = sys.stderr.isatty()
+        if sys.stderr.isatty():
+            from kg.sources import count_articles
+
+            self.bar = click.progressbar(
+                length=count_articles(self.paths), label="ingesting", file=sys.stderr, show_pos=True, show_eta=True
+            ).__enter__()
         return self.tick
 
     def tick(self, origin: str) -> None:
-        self.count += 1
-        if self.tty:
-            click.echo(f"\r{self.count} articles  {origin[-60:]:<60}", nl=False, err=True)
+        if self.bar is not None:
+            self.bar.update(1)
 
     def __exit__(self, *exc):
-        if self.tty and self.count:
-            click.echo(err=True)
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
 
 
 def main() -> None:

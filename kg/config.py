@@ -19,6 +19,10 @@ def base_iri() -> str:
     return base if base.endswith(("/", "#")) else base + "/"
 
 
-def store_path(explicit: str | os.PathLike | None = None) -> Path:
-    """Where the embedded store lives: ``--store``, else ``KG_STORE``, else ``./kg-store``."""
-    return Path(explicit or os.environ.get("KG_STORE") or DEFAULT_STORE_DIR)
+def store_path(explicit: str | os.PathLike | None = None) -> Path | str:
+    """Where the store lives: ``--store``, else ``KG_STORE``, else ``./kg-store``.
+
+    A folder for the embedded store; an ``http(s)://`` URL (kept as a string) for a remote one.
+    """
+    location = explicit or os.environ.get("KG_STORE") or DEFAULT_STORE_DIR
+    return str(location) if str(location).startswith(("http://", "https://")) else Path(location)

@@ -70,15 +70,32 @@ def read_inputs(paths: Iterable[str | os.PathLike], *, max_bytes: int = MAX_ARTI
     In folders only ``.txt``, ``.html``/``.htm`` and ``.jsonl`` files are read; anything else (a
     README, the ``.json`` sidecars themselves) is skipped. A file named explicitly is always read.
     """
-    for path in map(Path, paths):
-        if path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file()):
-                if _is_article_file(child):
-                    yield from _read_file(child, max_bytes)
-        elif path.exists():
+    for path in input_files(paths):
+        if path.exists():
             yield from _read_file(path, max_bytes)
         else:
             yield Rejected(str(path), "no such file or folder")
+
+
+def input_files(paths: Iterable[str | os.PathLike]) -> Iterator[Path]:
+    """The files :func:`read_inputs` will read, folders expanded, in order."""
+    for path in map(Path, paths):
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*") if p.is_file() and _is_article_file(p))
+        else:
+            yield path
+
+
+def count_articles(paths: Iterable[str | os.PathLike]) -> int:
+    """How many articles :func:`read_inputs` will yield (JSON Lines counted by line), for progress bars."""
+    total = 0
+    for path in input_files(paths):
+        if path.suffix.lower() in JSONL_SUFFIXES and path.is_file():
+            with path.open("rb") as handle:
+                total += sum(1 for line in handle if line.strip())
+        else:
+            total += 1
+    return total
 
 
 def _is_article_file(path: Path) -> bool:

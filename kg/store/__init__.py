@@ -7,13 +7,30 @@ from __future__ import annotations
 
 from kg.store.base import GraphStore, StoreError, StoreLockedError
 from kg.store.oxigraph import OxigraphStore
+from kg.store.remote import RemoteSparqlStore
 
 
-def open_store(path=None, *, read_only: bool = False) -> GraphStore:
-    """Open (creating on first use) the store at ``path`` (default: ``--store``/``KG_STORE``)."""
+def is_remote(location) -> bool:
+    """Whether a ``--store`` value names a SPARQL server rather than a folder.
+
+    >>> is_remote("http://localhost:7878/"), is_remote("kg-store")
+    (True, False)
+    """
+    return str(location).startswith(("http://", "https://"))
+
+
+def open_store(location=None, *, read_only: bool = False) -> GraphStore:
+    """Open the store at ``location`` (default: ``--store``/``KG_STORE``/``./kg-store``).
+
+    A folder is an embedded Oxigraph store, created on first use; an ``http(s)://`` URL is a remote
+    SPARQL 1.1 server.
+    """
     from kg.config import store_path
 
-    return OxigraphStore(store_path(path), read_only=read_only)
+    location = store_path(location)
+    if is_remote(location):
+        return RemoteSparqlStore(str(location))
+    return OxigraphStore(location, read_only=read_only)
 
 
-__all__ = ["GraphStore", "OxigraphStore", "StoreError", "StoreLockedError", "open_store"]
+__all__ = ["GraphStore", "OxigraphStore", "RemoteSparqlStore", "StoreError", "StoreLockedError", "is_remote", "open_store"]

@@ -1,0 +1,78 @@
+"""The embedded store behind the GraphStore interface: atomic graph writes, union queries, dumps."""
+import io
+
+import pyoxigraph as ox
+import pytest
+
+from kg.store import OxigraphStore, StoreError, StoreLockedError
+
+G1, G2 = "http://e.x/graph/1", "http://e.x/graph/2"
+NT = b'<http://e.x/a> <http://e.x/p> "one" .\n<http://e.x/a> <http://e.x/q> <http://e.x/b> .\n'
+
+
+@pytest.fixture
+def store(tmp_path):
+    with OxigraphStore(tmp_path / "store") as opened:
+        yield opened
+
+
+def test_store_is_created_on_disk_on_first_use(tmp_path):
+    OxigraphStore(tmp_path / "new").close()
+    assert any((tmp_path / "new").iterdir())
+
+
+def test_put_graph_writes_one_named_graph(store):
+    store.put_graph(G1, NT)
+    assert store.graphs() == [G1]
+    assert store.triples_in(G1) == 2
+
+
+def test_queries_see_the_union_of_graphs(store):
+    store.put_graph(G1, NT)
+    store.put_graph(G2, b'<http://e.x/b> <http://e.x/p> "two" .\n')
+    rows = list(store.query("SELECT ?o WHERE { ?s <http://e.x/p> ?o } ORDER BY ?o"))
+    assert [r["o"].value for r in rows] == ["one", "two"]
+
+
+def test_named_default_graph_restricts_the_query(store):
+    store.put_graph(G1, NT)
+    store.put_graph(G2, b'<http://e.x/b> <http://e.x/p> "two" .\n')
+    rows = list(store.query("SELECT ?o WHERE { ?s <http://e.x/p> ?o }", default_graph=[G2]))
+    assert [r["o"].value for r in rows] == ["two"]
+
+
+def test_a_failing_write_leaves_nothing_half_written(store):
+    store.put_graph(G1, NT)
+    broken = b'<http://e.x/c> <http://e.x/p> "fine" .\n<http://e.x/c> <http://e.x/p> "broken .\n'
+    with pytest.raises(StoreError):
+        store.put_graph(G2, broken)
+    assert not store.has_graph(G2)
+    assert len(store) == 2
+
+
+def test_replacing_drops_the_old_version(store):
+    store.put_graph(G1, NT)
+    store.put_graph(G2, b'<http://e.x/a> <http://e.x/p> "new" .\n', replaces=[G1])
+    assert store.graphs() == [G2]
+
+
+def test_second_writer_gets_a_clear_lock_error(tmp_path):
+    with OxigraphStore(tmp_path / "s"):
+        with pytest.raises(StoreLockedError, match="open in another process"):
+            OxigraphStore(tmp_path / "s")
+
+
+def test_read_only_open_of_a_missing_store_is_an_error(tmp_path):
+    with pytest.raises(StoreError, match="no store"):
+        OxigraphStore(tmp_path / "missing", read_only=True)
+
+
+def test_dump_trig_keeps_graphs_and_turtle_merges_them(store):
+    store.put_graph(G1, NT)
+    store.put_graph(G2, NT)
+    quads = io.BytesIO()
+    store.dump(quads, ox.RdfFormat.N_QUADS)
+    assert quads.getvalue().count(b"\n") == 4
+    triples = io.BytesIO()
+    store.dump(triples, ox.RdfFormat.N_TRIPLES)
+    assert triples.getvalue().count(b"\n") == 2
