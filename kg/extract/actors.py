@@ -78,12 +78,15 @@ class Catalog:
 
     def fuzzy(self, name: str, persons: bool) -> CatalogEntry | None:
         """The entry whose name or alias is closest to ``name``, if close enough."""
-        key = normalise(name)
+        return self._fuzzy(normalise(name), persons)
+
+    @lru_cache(maxsize=4096)  # noqa: B019 - one catalog per process
+    def _fuzzy(self, key: str, persons: bool) -> CatalogEntry | None:
         if len(key) < 6:
             return None
         best, best_ratio = None, 0.0
         for alias, entry in self.surface.items():
-            if (entry.type == "Person") != persons or len(alias) < 6:
+            if (entry.type == "Person") != persons or len(alias) < 6 or abs(len(alias) - len(key)) > 3 or alias[0] != key[0]:
                 continue
             matcher = difflib.SequenceMatcher(None, key, alias)
             if matcher.real_quick_ratio() < FUZZY_THRESHOLD or matcher.quick_ratio() < FUZZY_THRESHOLD:
@@ -129,12 +132,11 @@ def add_actor_ref(state: State, sentence: Sentence, entity: Entity, start: int, 
     offsets = sentence.offsets(span)
     entity.add_mention(offsets, span.text, confidence)
     ref = Ref(offsets, "actor", entity.key, sentence.index, (start, end), how)
-    state.refs.append(ref)
-    return ref
+    return state.add_ref(ref)
 
 
 def _free(state: State, sentence: Sentence, start: int, end: int) -> bool:
-    return not state.covered(sentence.offsets(sentence.span.doc[start:end])) if end > start else False
+    return not state.covered(sentence.offsets(sentence.span.doc[start:end]), sentence.index) if end > start else False
 
 
 @component("actors")
@@ -196,7 +198,7 @@ def _acronyms(state: State) -> None:
 
 
 def _new_org_before(state: State, sentence: Sentence, paren_i: int) -> Ref | None:
-    for ent in sentence.span.ents:
+    for ent in sentence.ents:
         if ent.end == paren_i and ent.label_ in ("ORG", "PERSON", "NORP", "FAC") and _free(state, sentence, ent.start, ent.end):
             start = ent.start + (1 if ent[0].lower_ == "the" else 0)
             label = sentence.span.doc[start:ent.end].text
@@ -280,7 +282,7 @@ def _fuzzy_and_new(state: State, sentence: Sentence) -> None:
 
 def _name_candidates(sentence: Sentence):
     doc = sentence.span.doc
-    for ent in sentence.span.ents:
+    for ent in sentence.ents:
         if ent.label_ in ("PERSON", "ORG"):
             if ent.start > 0 and doc[ent.start - 1].lower_ in ("a", "an", "another"):
                 continue  # "a Humvee": a thing, not a named actor

@@ -419,7 +419,7 @@ def same_clause(trigger, other) -> bool:
 def _dates(sentence: Sentence, tok, reference: date | None) -> list[str]:
     """Dates of the trigger's clause (or of the whole sentence), not those after "since" or "until"."""
     values = []
-    for ent in sentence.span.ents:
+    for ent in sentence.ents:
         if ent.label_ != "DATE" or not same_clause(tok, ent.root):
             continue
         before = ent.doc[ent.start - 1] if ent.start > 0 else None
@@ -482,7 +482,7 @@ def _merge_into(target: Attack, attack: Attack) -> None:
 def _inherit_dates(state: State) -> None:
     """An undated attack told right after a dated one happened the same day(s)."""
     for i, attack in enumerate(state.attacks):
-        if attack.dates or attack.passing or any(e.label_ == "DATE" for s in attack.sentences for e in state.sentences[s].span.ents):
+        if attack.dates or attack.passing or any(e.label_ == "DATE" for s in attack.sentences for e in state.sentences[s].ents):
             continue
         for earlier in reversed(state.attacks[:i]):
             if earlier.dates and not earlier.passing and 0 <= attack.sentences[0] - earlier.sentences[-1] <= 4:

@@ -78,7 +78,7 @@ def read_figures(state: State) -> None:
 def sentence_figures(sentence: Sentence) -> dict:
     """killed/injured counts (value, article span) and losses stated in one sentence."""
     figures: dict = {"killed": [], "injured": [], "losses": []}
-    dates = {t.i for ent in sentence.span.ents if ent.label_ in ("DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL") for t in ent}
+    dates = {t.i for ent in sentence.ents if ent.label_ in ("DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL") for t in ent}
     for tok in sentence.span:
         if tok.i in dates or tok.lower_ in ("a", "an", "single") or tok.dep_ == "compound" and tok.head.like_num:
             continue

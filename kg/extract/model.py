@@ -42,6 +42,7 @@ class Sentence:
     span: Any  # spacy Span
     base: int
     segment: Segment
+    ents: tuple = ()  # the sentence's named entities (spaCy recomputes Span.ents on every access)
 
     @property
     def start(self) -> int:
@@ -150,6 +151,12 @@ class State:
     claims: list[Claim] = field(default_factory=list)
     sentence_figures: dict[int, dict] = field(default_factory=dict)  # sentence → killed/injured/losses
     notes: dict = field(default_factory=dict)  # component scratch space (acronyms, handles, ...)
+    _refs_by_sent: dict[int, list[Ref]] = field(default_factory=dict)
+
+    def add_ref(self, ref: Ref) -> Ref:
+        self.refs.append(ref)
+        self._refs_by_sent.setdefault(ref.sent, []).append(ref)
+        return ref
 
     def entity(self, kind: str, key: str) -> Entity | None:
         return self.entities.get((kind, key))
@@ -166,14 +173,15 @@ class State:
         return found
 
     def refs_in(self, sent: int, kind: str | None = None) -> list[Ref]:
-        return [r for r in self.refs if r.sent == sent and (kind is None or r.kind == kind)]
+        return [r for r in self._refs_by_sent.get(sent, ()) if kind is None or r.kind == kind]
 
     def ref_at(self, sent: int, token_i: int, kind: str | None = None) -> Ref | None:
         """The resolved mention covering token ``token_i`` of sentence ``sent``."""
-        for ref in self.refs:
-            if ref.sent == sent and ref.tokens[0] <= token_i < ref.tokens[1] and (kind is None or ref.kind == kind):
+        for ref in self._refs_by_sent.get(sent, ()):
+            if ref.tokens[0] <= token_i < ref.tokens[1] and (kind is None or ref.kind == kind):
                 return ref
         return None
 
-    def covered(self, span: Span) -> bool:
-        return any(r.span[0] < span[1] and span[0] < r.span[1] for r in self.refs)
+    def covered(self, span: Span, sent: int | None = None) -> bool:
+        refs = self.refs if sent is None else self._refs_by_sent.get(sent, ())
+        return any(r.span[0] < span[1] and span[0] < r.span[1] for r in refs)

@@ -50,6 +50,8 @@ def parse(state: State) -> None:
         budget -= end - segment.start
         jobs.append((segment, state.text[segment.start:end]))
     for (segment, _), doc in zip(jobs, parse_texts([text for _, text in jobs])):
+        ents = list(doc.ents)
         for sent in doc.sents:
             if sent.text.strip():
-                state.sentences.append(Sentence(len(state.sentences), sent, segment.start, segment))
+                mine = tuple(e for e in ents if sent.start <= e.start < sent.end)
+                state.sentences.append(Sentence(len(state.sentences), sent, segment.start, segment, mine))

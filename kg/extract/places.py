@@ -20,7 +20,7 @@ LOCATIVE_PREPS = {"in", "near", "across", "outside", "around", "into", "througho
 def resolve_places(state: State) -> None:
     state.notes["context"] = context = _context_countries(state)
     for sentence in state.sentences:
-        for ent in sentence.span.ents:
+        for ent in sentence.ents:
             _resolve_entity(state, sentence, ent, context)
         _find_facilities(state, sentence)
 
@@ -30,7 +30,7 @@ def _context_countries(state: State) -> set[str]:
     gaz = gazetteer()
     codes: set[str] = set()
     for sentence in state.sentences:
-        for ent in sentence.span.ents:
+        for ent in sentence.ents:
             if ent.label_ == "NORP":
                 code = gaz.demonym(ent.text)
                 if code:
@@ -100,8 +100,7 @@ def _add_ref(state: State, sentence: Sentence, entity: Entity, start_tok: int, e
     offsets = sentence.offsets(span)
     entity.add_mention(offsets, span.text, confidence)
     ref = Ref(offsets, entity.kind, entity.key, sentence.index, (start_tok, end_tok), how)
-    state.refs.append(ref)
-    return ref
+    return state.add_ref(ref)
 
 
 def _direction_before(sentence: Sentence, start_tok: int) -> str | None:
@@ -151,7 +150,7 @@ def _find_facilities(state: State, sentence: Sentence) -> None:
         start = _name_start(doc, token)
         if any(c.dep_ == "det" and c.lower_ in ("a", "an", "another", "some", "any") for c in token.lefts):
             continue  # "an Islamic court": a description, not a name
-        if start is None or state.covered(sentence.offsets(doc[start:token.i + 1])):
+        if start is None or state.covered(sentence.offsets(doc[start:token.i + 1]), sentence.index):
             continue
         name = doc[start:token.i + 1].text
         container = _facility_container(state, sentence, token)
