@@ -173,9 +173,19 @@ def _curated(state: State, sentence: Sentence) -> None:
         entry = catalog().entries[int(span.label_)]
         if _case_sensitive(span.text) and len(span) == 1 and (_shouting(sentence) or span[0].dep_ in ("aux", "auxpass", "ROOT", "cop")):
             continue
-        if not _free(state, sentence, span.start, span.end):
+        start, end = _widen_to_person(sentence, span, entry)
+        if not _free(state, sentence, start, end):
             continue
-        add_actor_ref(state, sentence, catalog_entity(state, entry), span.start, span.end, 0.95, "catalog")
+        add_actor_ref(state, sentence, catalog_entity(state, entry), start, end, 0.95 if (start, end) == (span.start, span.end) else 0.8, "catalog")
+
+
+def _widen_to_person(sentence: Sentence, span, entry: CatalogEntry) -> tuple[int, int]:
+    """"Vladimr Putin": a surname match inside a longer, misspelt full name takes the full name."""
+    for ent in sentence.ents:
+        if ent.label_ == "PERSON" and ent.start <= span.start and span.end <= ent.end and len(ent) > len(span):
+            if catalog().fuzzy(ent.text, persons=True) is entry:
+                return ent.start, ent.end
+    return span.start, span.end
 
 
 def _acronyms(state: State) -> None:

@@ -29,8 +29,9 @@ NOUN_TRIGGERS = {
     "beheading": ("Execution", True), "execution": ("Execution", False),
     "clash": ("ArmedClash", False), "fighting": ("ArmedClash", False), "battle": ("ArmedClash", False),
     "firefight": ("ArmedClash", True), "gunfight": ("ArmedClash", True), "skirmish": ("ArmedClash", False),
-    "shooting": ("Shooting", False), "gunfire": ("Shooting", False),
+    "shooting": ("Shooting", False), "gunfire": ("Shooting", False), "weapon": ("Attack", False),
 }
+WEAPON_USE = {"use", "deploy", "launch", "drop", "fire", "unleash", "employ"}
 VERB_TRIGGERS = {
     "bomb": ("Bombing", True), "shell": ("Shelling", True), "behead": ("Execution", True), "execute": ("Execution", False),
     "attack": ("Attack", False), "strike": ("Attack", False), "hit": ("Attack", False), "target": ("Attack", False),
@@ -111,9 +112,11 @@ def _attack_at(state: State, sentence: Sentence, tok, reference: date | None):
     if tok.dep_ == "compound" and tok.head.lemma_.lower() in NOUN_TRIGGERS:
         return None  # "missile strike": the head noun is the trigger
     refined = _refine(tok, kind)
+    if lemma == "weapon" and (refined != "ChemicalAttack" or tok.head.lemma_.lower() not in WEAPON_USE):
+        return None  # only "used chemical weapons" is an attack
     strong = strong or (refined != kind and tok.pos_ != "VERB")
     kind = refined
-    if lemma in ("missile", "rocket", "bomb", "artillery", "mortar", "shell") and not _used_as_weapon(tok):
+    if tok.pos_ != "VERB" and lemma in ("missile", "rocket", "bomb", "artillery", "mortar", "shell") and not _used_as_weapon(tok):
         return None
     if _hypothetical(tok) or _aggregate(tok):
         return None

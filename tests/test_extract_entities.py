@@ -1,0 +1,84 @@
+"""Gazetteer disambiguation, regions, facilities, actor resolution and coreference."""
+from kg.extract.gazetteer import gazetteer
+from tests.extract_helpers import labels_of, run
+
+
+def test_damascus_is_syrian_in_a_syrian_context_and_american_in_an_american_one():
+    gaz = gazetteer()
+    assert gaz.resolve("Damascus", context={"SY"}).cc == "SY"
+    assert gaz.resolve("Damascus", context={"US"}).cc == "US"
+
+
+def test_article_context_disambiguates_places():
+    x = run("Government warplanes struck a market in Damascus on Monday, Syrian activists said.")
+    places = labels_of(x, "place")
+    damascus = places["Damascus"]
+    assert damascus.props["cc"] == "SY" and 33 < damascus.props["lat"] < 34
+    assert damascus.props["located_in"] == "Syria"
+
+
+def test_directional_region_is_a_region_in_its_country():
+    x = run("Fighting spread across eastern Libya this week.")
+    region = labels_of(x, "place")["eastern Libya"]
+    assert "Region" in region.types and region.props["located_in"] == "Libya"
+
+
+def test_province_becomes_a_region_containing_its_namesake_city():
+    x = run("Turkish troops shelled villages in Idlib province. The city of Idlib was also hit, the Syrian Observatory said.")
+    places = labels_of(x, "place")
+    assert "Region" in places["Idlib province"].types
+    assert places["Idlib province"].props["located_in"] == "Syria"
+    assert "City" in places["Idlib"].types
+
+
+def test_named_facility_is_located_in_the_place_named_after_it():
+    x = run("Gunmen stormed the al-Noor hospital in Mosul on Sunday, killing four guards, Iraqi police said.")
+    facility = labels_of(x, "place")["al-Noor hospital"]
+    assert "Facility" in facility.types
+    mosul = labels_of(x, "place")["Mosul"]
+    assert facility.props["located_in"] == mosul.key
+
+
+def test_acronym_in_parentheses_is_another_name_of_the_same_actor():
+    x = run("The Kurdish Relief Council (KRC) said its convoy was shelled. KRC staff were unhurt.")
+    actors = labels_of(x, "actor")
+    council = actors["Kurdish Relief Council"]
+    assert "KRC" in council.alt_labels and len(council.mentions) == 3
+
+
+def test_demonym_phrases_are_the_country_state_forces():
+    x = run("Iraqi troops advanced on the town while Iraqi jets bombed militant positions.")
+    actors = labels_of(x, "actor")
+    forces = actors["Iraqi security forces"]
+    assert "StateActor" in forces.types and forces.props["country"] == "IQ"
+    assert {"Iraqi troops", "Iraqi jets"} <= forces.alt_labels
+
+
+def test_misspelt_well_known_name_is_matched_fuzzily():
+    x = run("President Vladimr Putin spoke to reporters in Moscow.")
+    putin = labels_of(x, "actor")["Vladimir Putin"]
+    assert "Vladimr Putin" in putin.alt_labels and putin.props["wikidata"] == "Q7747"
+
+
+def test_descriptions_refer_back_to_the_salient_armed_group():
+    x = run("Boko Haram fighters attacked a village in Borno state. The group later released a video. Militants also burned houses.")
+    group = labels_of(x, "actor")["Boko Haram"]
+    assert {"The group", "Militants"} <= group.alt_labels
+
+
+def test_based_monitoring_group_refers_to_the_monitor_based_there():
+    x = run("Human Rights Watch said the jets hit a school in Yemen. The US-based rights group urged an inquiry.")
+    hrw = labels_of(x, "actor")["Human Rights Watch"]
+    assert any("based" in alt for alt in hrw.alt_labels)
+
+
+def test_unknown_people_and_organisations_become_actors():
+    x = run("Ahmed Karimi, a spokesman for the Northern Alliance Front, said the convoy was ambushed near Kunduz.")
+    actors = labels_of(x, "actor")
+    assert "Person" in actors["Ahmed Karimi"].types
+
+
+def test_unnamed_member_of_a_named_group():
+    x = run("A Hezbollah commander said the rocket attack on Saturday targeted an army post.")
+    members = [e for (k, _), e in x.entities.items() if k == "actor" and e.props.get("unnamed") and e.props.get("member_of")]
+    assert members and members[0].props["member_of"] == "Q41053"
