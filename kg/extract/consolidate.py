@@ -18,6 +18,7 @@ def consolidate(state: State) -> None:
     _attach_claims(state)
     _passing_attacks_as_claims(state)
     _facility_operators(state)
+    _cities_in_regions(state)
     _attack_places_from_targets(state)
     for attack in state.attacks:
         attack.confidence = attack_confidence(attack)
@@ -115,28 +116,54 @@ def _passing_attacks_as_claims(state: State) -> None:
 def _facility_operators(state: State) -> None:
     """"an Islamic State-run bakery" ... "al-Andalus bakery": the named bakery is run by Islamic State;
     "X camp, the biggest IS training facility": the camp is run by IS."""
+    from kg.extract.gazetteer import gazetteer
+
+    nouns = gazetteer().facility_nouns | {"facility", "stronghold", "position", "post"}
     operated: dict[str, str] = {}
     for sentence in state.sentences:
         doc = sentence.span.doc
         for tok in sentence.span:
-            if tok.lower_ in OPERATED_MARKERS and tok.i > 0 and doc[tok.i - 1].text == "-":
+            if tok.lower_ in OPERATED_MARKERS and tok.i > 1 and doc[tok.i - 1].text == "-":
                 ref = state.ref_at(sentence.index, tok.i - 2, "actor")
-                noun = tok.head if tok.head.pos_ in ("NOUN", "PROPN") else None
+                noun = next((t for t in doc[tok.i + 1:tok.i + 4] if t.lemma_.lower() in nouns), None)
                 if ref and noun is not None:
                     operated[noun.lemma_.lower()] = ref.key
         for ref in state.refs_in(sentence.index, "place"):
             place = state.entity("place", ref.key)
-            if "Facility" not in place.types:
-                continue
-            head = doc[ref.tokens[1] - 1]
-            for appos in (c for c in head.children if c.dep_ == "appos"):
-                owner = next((r.key for c in appos.lefts if (r := state.ref_at(sentence.index, c.i, "actor"))), None)
+            if "Facility" in place.types and ref.tokens[1] < len(doc) and doc[ref.tokens[1]].text == ",":
+                owner = _owner_in_description(state, sentence, ref.tokens[1] + 1, nouns)
                 if owner:
                     place.props.setdefault("operated_by", owner)
     for place in [e for e in state.entities.values() if e.kind == "place" and "Facility" in e.types]:
         noun = place.label.split()[-1].lower()
         if noun in operated:
             place.props.setdefault("operated_by", operated[noun])
+
+
+def _owner_in_description(state: State, sentence, start: int, nouns: set[str]) -> str | None:
+    """The actor named in an appositive description ("the biggest IS training facility")."""
+    owner = None
+    for tok in sentence.span.doc[start:start + 8]:
+        if tok.is_punct or tok.pos_ in ("VERB", "ADP"):
+            return None
+        ref = state.ref_at(sentence.index, tok.i, "actor")
+        if ref:
+            owner = ref.key
+        if tok.lemma_.lower() in nouns:
+            return owner
+    return None
+
+
+def _cities_in_regions(state: State) -> None:
+    """A city named like a region of its country the article mentions ("Raqqa", "Raqqa province")."""
+    from kg.extract.gazetteer import normalise, strip_article
+
+    regions = [e for e in state.entities.values() if e.kind == "place" and "Region" in e.types and e.props.get("base")]
+    for city in [e for e in state.entities.values() if e.kind == "place" and "City" in e.types]:
+        names = {strip_article(normalise(n)) for n in (city.label, *city.alt_labels)}
+        for region in regions:
+            if region.props.get("cc") == city.props.get("cc") and region.props["base"] in names:
+                city.props["located_in"] = region.key
 
 
 def _attack_places_from_targets(state: State) -> None:

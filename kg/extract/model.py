@@ -75,6 +75,7 @@ class Entity:
     def add_mention(self, span: Span, surface: str, confidence: float) -> None:
         if span not in self.mentions:
             self.mentions.append(span)
+        surface = " ".join(surface.split())  # a name, not an offset: no-break spaces and newlines fold
         if surface and surface != self.label:
             self.alt_labels.add(surface)
         self.confidence = max(self.confidence, confidence)
