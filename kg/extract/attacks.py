@@ -31,6 +31,7 @@ NOUN_TRIGGERS = {
     "firefight": ("ArmedClash", True), "gunfight": ("ArmedClash", True), "skirmish": ("ArmedClash", False),
     "shooting": ("Shooting", False), "gunfire": ("Shooting", False), "weapon": ("Attack", False),
 }
+WEAPONS = {"missile", "rocket", "bomb", "artillery", "mortar", "shell", "weapon"}
 WEAPON_USE = {"use", "deploy", "launch", "drop", "fire", "unleash", "employ"}
 VERB_TRIGGERS = {
     "bomb": ("Bombing", True), "shell": ("Shelling", True), "behead": ("Execution", True), "execute": ("Execution", False),
@@ -105,6 +106,8 @@ def _attack_at(state: State, sentence: Sentence, tok, reference: date | None):
         kind, strong = NOUN_TRIGGERS[lemma]
     elif tok.pos_ == "VERB" and lemma in VERB_TRIGGERS:
         kind, strong = VERB_TRIGGERS[lemma]
+        if any(c.dep_ == "nsubj" and c.lemma_.lower() in NOUN_TRIGGERS and c.lemma_.lower() not in WEAPONS for c in tok.children):
+            return None  # "airstrikes hit Aleppo": the subject is the attack; its verb gives target and place
     elif _misspelt_anaphor(tok):
         kind, strong, anaphoric = "Attack", False, True
     else:
@@ -293,6 +296,8 @@ def _subject_of_clause(state: State, sentence: Sentence, tok) -> list[str]:
 def _targets(state: State, sentence: Sentence, tok) -> list[str]:
     phrases = []
     holders = [tok]
+    if tok.dep_ == "nsubj" and tok.head.lemma_.lower() in VERB_TRIGGERS:
+        phrases += [c for c in tok.head.children if c.dep_ == "dobj"]
     if tok.dep_ == "pobj" and tok.head.lower_ in ("in", "during", "by") and tok.head.head.pos_ == "VERB":
         holders.append(tok.head.head)  # "killed in the strike on X": "on X" hangs on the verb
     for holder in holders:
@@ -365,6 +370,8 @@ def _places(state: State, sentence: Sentence, tok) -> list[str]:
         for child in node.children:
             if child.dep_ == "prep" and child.lower_ in LOCATIVE:
                 keys += _place_keys(state, sentence, child)
+            elif child.dep_ == "dobj" and node is tok.head and tok.dep_ == "nsubj" or child.dep_ == "dobj" and node is tok and tok.pos_ == "VERB":
+                keys += _place_keys(state, sentence, child)  # "strikes hit Aleppo", "shelled Aleppo"
     if not keys:
         for ref in state.refs_in(sentence.index, "place"):
             head = sentence.span.doc[ref.tokens[1] - 1]
@@ -448,6 +455,8 @@ def _compatible(a: Attack, b: Attack) -> bool:
         return False
     if a.passing != b.passing:
         return False
+    if set(a.sentences) & set(b.sentences) and "Attack" in (family(a.type), family(b.type)):
+        return not _conflicting(a, b)  # "airstrikes ... hit Aleppo": one attack told twice in a sentence
     for x, y in ((a.places, b.places), (a.perpetrators, b.perpetrators), (a.dates, b.dates)):
         if x and y and not set(x) & set(y):
             return False
@@ -455,6 +464,10 @@ def _compatible(a: Attack, b: Attack) -> bool:
     same_place = shared(a.places, b.places) and (shared(a.perpetrators, b.perpetrators) or not (a.perpetrators and b.perpetrators))
     same_day = shared(a.perpetrators, b.perpetrators) and shared(a.dates, b.dates)
     return same_place or same_day or shared(a.targets, b.targets) and shared(a.perpetrators, b.perpetrators)
+
+
+def _conflicting(a: Attack, b: Attack) -> bool:
+    return any(x and y and not set(x) & set(y) for x, y in ((a.places, b.places), (a.perpetrators, b.perpetrators), (a.dates, b.dates)))
 
 
 def merge_mention(state: State, attack: Attack, anaphoric: bool) -> None:

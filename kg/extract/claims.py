@@ -18,6 +18,12 @@ SAY_VERBS = {
 UNNAMED_CUES = {"reportedly", "allegedly", "purportedly", "apparently"}
 PASSIVE_CUES = {"accuse", "allege", "report", "say", "believe", "suspect", "claim", "think", "understand"}
 DOCUMENT_NOUNS = {"statement", "report", "tweet", "post", "video", "data", "figure", "communique", "count", "toll", "source", "account"}
+SOURCE_NOUNS = {
+    "activist", "official", "source", "resident", "witness", "medic", "spokesman", "spokeswoman", "spokesperson", "doctor",
+    "monitor", "observer", "group", "ministry", "agency", "media", "police", "army", "military", "rescuer", "worker",
+    "commander", "officer", "analyst", "expert", "diplomat", "minister", "authority", "government", "statement", "report",
+    "channel", "television", "newspaper", "outlet", "correspondent", "journalist", "reporter", "investigator", "team",
+}
 PRONOUN_TYPES = {"he": "Person", "she": "Person", "it": "Organization", "they": "Organization"}
 
 
@@ -65,7 +71,7 @@ def attributions(state: State, sentence: Sentence) -> list[tuple[str, str, float
             if subjects or agents:
                 if subjects and subjects[0].lower_ in ("i", "we", "you"):
                     continue
-                found.append((_source_of(state, sentence, (subjects or agents)[0]), tok.text, 0.8))
+                found.append((_source_of(state, sentence, (subjects or agents)[-1]), tok.text, 0.8))
             elif lemma in PASSIVE_CUES and any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children):
                 found.append((unnamed_source(state, sentence, tok).key, tok.text, 0.6))
         elif tok.lower_ in UNNAMED_CUES:
@@ -92,7 +98,7 @@ def _source_of(state: State, sentence: Sentence, phrase) -> str | None:
     if pronoun_type:
         entity = most_salient(state, sentence.index, pronoun_type)
         return entity.key if entity else None
-    if phrase.lemma_.lower() in DOCUMENT_NOUNS or phrase.pos_ not in ("NOUN", "PROPN"):
+    if phrase.lemma_.lower() in DOCUMENT_NOUNS or phrase.lemma_.lower() not in SOURCE_NOUNS:
         return None
     return _described_source(state, sentence, phrase).key
 

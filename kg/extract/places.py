@@ -22,6 +22,7 @@ def resolve_places(state: State) -> None:
     for sentence in state.sentences:
         for ent in sentence.ents:
             _resolve_entity(state, sentence, ent, context)
+        _scan_names(state, sentence, context)
         _find_facilities(state, sentence)
 
 
@@ -65,7 +66,7 @@ def _resolve_entity(state: State, sentence: Sentence, ent, context: set[str]) ->
     name = sentence.span.doc[tokens[0].i:tokens[-1].i + 1].text
     if ent.label_ in GUESS_LABELS:
         candidate = gaz.resolve(name, context)
-        if candidate is None or (candidate.kind != "Country" and candidate.cc not in context) or ent.label_ == "NORP":
+        if candidate is None or (candidate.kind != "Country" and candidate.cc not in context) or gaz.demonym(name):
             return
     else:
         candidate = gaz.resolve(name, context)
@@ -80,6 +81,62 @@ def _resolve_entity(state: State, sentence: Sentence, ent, context: set[str]) ->
     _add_ref(state, sentence, place, start_tok, tokens[-1].i + 1, 0.9 if candidate.cc in context or candidate.kind == "Country" else 0.7)
     if direction is not None and candidate.kind in ("Country", "Region"):
         _add_directional_region(state, sentence, direction, place, start_tok, tokens[-1].i + 1)
+
+
+WELL_KNOWN_POPULATION = 100_000
+
+
+def _scan_names(state: State, sentence: Sentence, context: set[str]) -> None:
+    """Proper names spaCy's small model misses or mislabels ("hit Aleppo" as NORP, "Aleppos Marjeh" as a
+    person): looked up in the gazetteer, kept when they are well-known places or in the article's
+    countries."""
+    gaz = gazetteer()
+    doc = sentence.span.doc
+    i = sentence.span.start
+    while i < sentence.span.end:
+        tok = doc[i]
+        if not _name_token(tok) or state.ref_at(sentence.index, i) or gaz.demonym(tok.text) or tok.ent_type_ in NOT_PLACE_ENTS:
+            i += 1
+            continue
+        for width in (3, 2, 1):
+            if i + width > sentence.span.end:
+                continue
+            tokens = doc[i:i + width]
+            if not all(_name_token(t) for t in tokens) or any(state.ref_at(sentence.index, t.i) for t in tokens):
+                continue
+            candidate = _guess(gaz, tokens.text, context)
+            if candidate:
+                place = add_place(state, candidate)
+                _add_ref(state, sentence, place, i, i + width, 0.7, "gazetteer-scan")
+                i += width - 1
+                break
+        i += 1
+
+
+NOT_PLACE_ENTS = {"DATE", "TIME", "ORG", "MONEY", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT", "CARDINAL", "ORDINAL", "PERCENT", "QUANTITY", "LANGUAGE"}
+CALENDAR_WORDS = {
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "god", "allah", "christmas", "ramadan", "eid",
+}
+
+
+def _name_token(tok) -> bool:
+    return tok.pos_ == "PROPN" and tok.text[:1].isupper() and tok.is_alpha and not tok.text.isupper() \
+        and tok.lower_ not in CALENDAR_WORDS and tok.ent_type_ not in NOT_PLACE_ENTS
+
+
+def _guess(gaz, name: str, context: set[str]) -> Candidate | None:
+    candidate = gaz.resolve(name, context)
+    if candidate is None and name.endswith("s"):
+        candidate = gaz.resolve(name[:-1], context)  # "Aleppos": a possessive whose apostrophe was lost
+        if candidate is not None and candidate.cc not in context:
+            return None
+    if candidate is None:
+        return None
+    exact = normalise(candidate.name) in (normalise(name), normalise(name[:-1]))
+    if candidate.kind == "Country" or candidate.cc in context or exact and (candidate.population or 0) >= WELL_KNOWN_POPULATION:
+        return candidate
+    return None
 
 
 def add_place(state: State, candidate: Candidate) -> Entity:
