@@ -23,7 +23,7 @@ NOUN_TRIGGERS = {
     "strike": ("Attack", False), "attack": ("Attack", False), "raid": ("Raid", False), "assault": ("Attack", False),
     "offensive": ("Attack", False), "massacre": ("Attack", True), "ambush": ("Ambush", True),
     "bombing": ("Bombing", True), "bomb": ("Bombing", False), "explosion": ("Bombing", False), "blast": ("Bombing", False),
-    "ied": ("Bombing", True), "bomber": ("Bombing", False),
+    "ied": ("Bombing", True),
     "shelling": ("Shelling", True), "artillery": ("Shelling", False), "mortar": ("Shelling", False), "shell": ("Shelling", False),
     "missile": ("MissileStrike", False), "rocket": ("MissileStrike", False),
     "beheading": ("Execution", True), "execution": ("Execution", False),
@@ -96,7 +96,7 @@ def find_attacks(state: State) -> None:
                 mentions.append(found)
     for attack, anaphoric in mentions:
         merge_mention(state, attack, anaphoric)
-    _inherit_dates(state)
+    _inherit_dates(state, reference)
 
 
 def _attack_at(state: State, sentence: Sentence, tok, reference: date | None):
@@ -495,8 +495,12 @@ def _merge_into(target: Attack, attack: Attack) -> None:
     target.strong = target.strong or attack.strong
 
 
-def _inherit_dates(state: State) -> None:
-    """An undated attack told right after a dated one happened the same day(s)."""
+LEDE_SENTENCES = 3
+
+
+def _inherit_dates(state: State, reference: date | None) -> None:
+    """An undated attack told right after a dated one happened the same day(s); an undated attack in
+    the lede of a dated report is dated by the report."""
     for i, attack in enumerate(state.attacks):
         if attack.dates or attack.passing or any(e.label_ == "DATE" for s in attack.sentences for e in state.sentences[s].ents):
             continue
@@ -504,3 +508,11 @@ def _inherit_dates(state: State) -> None:
             if earlier.dates and not earlier.passing and 0 <= attack.sentences[0] - earlier.sentences[-1] <= 4:
                 attack.dates = [d for d in earlier.dates if len(d) == 10][-1:]
                 break
+        if not attack.dates and reference and attack.sentences[0] < LEDE_SENTENCES and _reported_as_news(state, attack):
+            attack.dates = [reference.isoformat()]
+
+
+def _reported_as_news(state: State, attack: Attack) -> bool:
+    """The lede tells it in the simple past or present perfect, not as background ("had", "since")."""
+    sentence = state.sentences[attack.sentences[0]].span
+    return not any(t.lower_ in ("had", "since", "ago", "previously", "earlier", "years") for t in sentence)
