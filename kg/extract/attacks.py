@@ -23,7 +23,7 @@ NOUN_TRIGGERS = {
     "strike": ("Attack", False), "attack": ("Attack", False), "raid": ("Raid", False), "assault": ("Attack", False),
     "offensive": ("Attack", False), "massacre": ("Attack", True), "ambush": ("Ambush", True),
     "bombing": ("Bombing", True), "bomb": ("Bombing", False), "explosion": ("Bombing", False), "blast": ("Bombing", False),
-    "ied": ("Bombing", True),
+    "ied": ("Bombing", True), "bomber": ("Bombing", True),
     "shelling": ("Shelling", True), "artillery": ("Shelling", False), "mortar": ("Shelling", False), "shell": ("Shelling", False),
     "missile": ("MissileStrike", False), "rocket": ("MissileStrike", False),
     "beheading": ("Execution", True), "execution": ("Execution", False),
@@ -115,6 +115,8 @@ def _attack_at(state: State, sentence: Sentence, tok, reference: date | None):
     if tok.dep_ == "compound" and tok.head.lemma_.lower() in NOUN_TRIGGERS:
         return None  # "missile strike": the head noun is the trigger
     refined = _refine(tok, kind)
+    if lemma == "bomber" and not any(c.lemma_.lower() in ("suicide", "car", "motorcycle", "truck") for c in tok.lefts):
+        return None  # "a B-1B bomber" is an aircraft
     if lemma == "weapon" and (refined != "ChemicalAttack" or tok.head.lemma_.lower() not in WEAPON_USE):
         return None  # only "used chemical weapons" is an attack
     strong = strong or (refined != kind and tok.pos_ != "VERB")
