@@ -38,7 +38,7 @@ VERB_TRIGGERS = {
     "attack": ("Attack", False), "strike": ("Attack", False), "hit": ("Attack", False), "target": ("Attack", False),
     "pound": ("Attack", False), "bombard": ("Airstrike", True), "raid": ("Raid", False), "ambush": ("Ambush", True),
     "shoot": ("Shooting", False), "explode": ("Bombing", False), "detonate": ("Bombing", False), "clash": ("ArmedClash", False),
-    "assassinate": ("Attack", True), "storm": ("Attack", False),
+    "assassinate": ("Attack", True), "storm": ("Attack", False), "blow": ("Bombing", True),
 }
 MODIFIER_TYPES = {
     "air": "Airstrike", "aerial": "Airstrike", "drone": "Airstrike", "jet": "Airstrike", "warplane": "Airstrike",
@@ -62,7 +62,11 @@ CONFLICT_WORDS = {
     "missile", "rocket", "bomb", "explosive", "artillery", "mortar", "airstrike", "terrorist", "kill", "dead", "wound",
     "casualty", "civilian", "warplane", "combat", "militia", "shelling", "bombing", "air", "armed", "war", "jet",
 }
-_MONEY = {"price", "market", "share", "stock", "tariff", "trade", "profit", "sale", "earnings", "inflation", "rate", "growth", "dollar", "bond"}
+HARD_CONFLICT = {
+    "warplane", "militant", "rebel", "troop", "soldier", "missile", "artillery", "mortar", "airstrike", "jihadist",
+    "insurgent", "gunman", "shelling", "militia", "helicopter gunship",
+}
+_MONEY = {"price", "share", "stock", "tariff", "trade", "profit", "sale", "earnings", "inflation", "rate", "growth", "dollar", "bond"}
 NON_CONFLICT = {  # senses of ambiguous triggers outside armed conflict, told by words in the sentence
     "strike": {"union", "worker", "wage", "striker", "pay", "employee", "picket", "walkout"} | _MONEY,
     "battle": {"takeover", "bid", "proxy", "court", "legal", "lawsuit", "custody"} | _MONEY,
@@ -115,6 +119,8 @@ def _attack_at(state: State, sentence: Sentence, tok, reference: date | None):
     if tok.dep_ == "compound" and tok.head.lemma_.lower() in NOUN_TRIGGERS:
         return None  # "missile strike": the head noun is the trigger
     refined = _refine(tok, kind)
+    if lemma == "blow" and tok.pos_ == "VERB" and not any(c.dep_ == "prt" and c.lower_ == "up" for c in tok.children):
+        return None  # only "blew up" is an explosion
     if lemma == "bomber" and not any(c.lemma_.lower() in ("suicide", "car", "motorcycle", "truck") for c in tok.lefts):
         return None  # "a B-1B bomber" is an aircraft
     if lemma == "weapon" and (refined != "ChemicalAttack" or tok.head.lemma_.lower() not in WEAPON_USE):
@@ -164,6 +170,11 @@ def _refine(tok, kind: str) -> str:
             return refined
     if kind == "Bombing" and any(m.lemma_.lower() in ("aerial", "air") for m in modifiers):
         return "Airstrike"
+    if tok.pos_ != "VERB" and tok.dep_ == "dobj" and kind in ("Attack", "Raid"):
+        for subject in (c for c in tok.head.children if c.dep_ == "nsubj"):
+            refined = INSTRUMENT_TYPES.get(subject.lemma_.lower())
+            if refined:
+                return refined  # "two jets carried out three raids"
     if tok.pos_ == "VERB" and kind in ("Attack", "Bombing"):
         for child in tok.children:
             words = [child] + ([g for g in child.children if g.dep_ == "pobj"] if child.dep_ == "prep" and child.lower_ == "with" else [])
@@ -209,12 +220,14 @@ def _aggregate(tok) -> bool:
     if tok.pos_ == "VERB" or tok.tag_ not in ("NNS", "NNPS"):
         return False
     clause = [tok, tok.head] if tok.dep_ in ("dobj", "nsubj", "pobj") else [tok]
-    return any(c.dep_ == "prep" and c.lower_ in ("since", "throughout") for node in clause for c in node.children) or \
+    return any(c.lower_ in ("since", "throughout") for node in clause for c in node.subtree if c.dep_ in ("prep", "mark")) or \
         any(c.lemma_.lower() in ("limited", "many", "several", "numerous", "repeated", "frequent") for c in tok.lefts)
 
 
 def _conflict_context(state: State, sentence: Sentence, tok) -> bool:
     lemmas = {t.lemma_.lower() for t in sentence.span}
+    if lemmas & HARD_CONFLICT:
+        return True
     if lemmas & NON_CONFLICT.get(tok.lemma_.lower(), set()):
         return False
     if lemmas & CONFLICT_WORDS:
@@ -378,16 +391,35 @@ def _places(state: State, sentence: Sentence, tok) -> list[str]:
         for ref in state.refs_in(sentence.index, "place"):
             head = sentence.span.doc[ref.tokens[1] - 1]
             if head.dep_ == "pobj" and head.head.lower_ in LOCATIVE and not state.ref_at(sentence.index, head.i, "actor") \
-                    and same_clause(tok, head):
+                    and same_clause(tok, head) and not _is_modifier_place(sentence, ref):
                 keys.append(ref.key)
     return _most_specific(state, keys)
 
 
+CLAUSE_DEPS = {"relcl", "advcl", "acl", "ccomp", "xcomp", "conj", "parataxis"}
+ADJECTIVAL_PARTICIPLES = {"backed", "based", "led", "run", "controlled", "held", "supported", "allied", "linked", "funded", "born"}
+
+
+def _phrase_nodes(node):
+    """The phrase under ``node`` without the clauses embedded in it."""
+    yield node
+    for child in node.children:
+        if child.dep_ not in CLAUSE_DEPS:
+            yield from _phrase_nodes(child)
+
+
+def _is_modifier_place(sentence: Sentence, ref) -> bool:
+    """"Turkey-backed", "UK-based": a place name inside a modifier, not where something happened."""
+    doc = sentence.span.doc
+    end = ref.tokens[1]
+    return end + 1 < len(doc) and doc[end].text == "-" and doc[end + 1].lower_ in ADJECTIVAL_PARTICIPLES
+
+
 def _place_keys(state: State, sentence: Sentence, prep) -> list[str]:
     keys = []
-    for node in prep.subtree:
+    for node in _phrase_nodes(prep):
         ref = state.ref_at(sentence.index, node.i, "place")
-        if ref and ref.key not in keys and not state.ref_at(sentence.index, node.i, "actor"):
+        if ref and ref.key not in keys and not state.ref_at(sentence.index, node.i, "actor") and not _is_modifier_place(sentence, ref):
             keys.append(ref.key)
     return keys
 
@@ -462,6 +494,8 @@ def _compatible(a: Attack, b: Attack) -> bool:
     for x, y in ((a.places, b.places), (a.perpetrators, b.perpetrators), (a.dates, b.dates)):
         if x and y and not set(x) & set(y):
             return False
+    if not _conflicting(a, b) and family(a.type) == family(b.type) and (not (b.places or b.perpetrators) or not (a.places or a.perpetrators)):
+        return True  # an under-specified mention of an attack type already told is that attack
     shared = lambda x, y: bool(set(x) & set(y))  # noqa: E731
     same_place = shared(a.places, b.places) and (shared(a.perpetrators, b.perpetrators) or not (a.perpetrators and b.perpetrators))
     same_day = shared(a.perpetrators, b.perpetrators) and shared(a.dates, b.dates)
@@ -475,8 +509,9 @@ def _conflicting(a: Attack, b: Attack) -> bool:
 def merge_mention(state: State, attack: Attack, anaphoric: bool) -> None:
     """Add one mention: merged into the attack it refers to, else a new attack."""
     target = None
-    if anaphoric and state.attacks and not attack.places and not attack.perpetrators:
-        candidates = [a for a in state.attacks if not a.passing and a.sentences[-1] <= attack.sentences[0]]
+    if anaphoric and state.attacks:
+        candidates = [a for a in state.attacks if not a.passing and a.sentences[-1] <= attack.sentences[0] and not _conflicting(a, attack)
+                      and (attack.type in ("Attack", "Raid") or FAMILIES.get(a.type, a.type) in (attack.type, "Attack"))]
         target = max(candidates, key=lambda a: a.sentences[-1], default=None)
     if target is None:
         target = next((a for a in reversed(state.attacks) if _compatible(a, attack)), None)

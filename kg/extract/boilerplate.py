@@ -26,6 +26,10 @@ LINE_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
         ("share", r"^(?:share (?:this|on)|click here|sign up|subscribe|advertisement|related:|also read:|see also:).{0,150}$"),
     )
 )
+DATELINE = re.compile(
+    r"^(?P<place>[A-Z][A-Z .'’-]{1,40}(?:,\s*[A-Z][A-Za-z .]{1,30})?),?\s+"
+    rf"(?P<date>{_MONTH}\s+\d{{1,2}}(?:,?\s+\d{{4}})?)?\s*(?:\((?P<agency>[^()\n]{{2,40}})\))?\s*[-—–]+\s+"
+)
 TWEET = re.compile(
     r"^(?P<body>.{1,600}?)\s*[—–]+\s*(?P<name>[^()\n—–]{1,80}?)\s*\(@(?P<handle>\w{1,30})\)\s*"
     rf"(?P<date>{_MONTH}\s+\d{{1,2}},?\s+\d{{4}})\s*$"
@@ -43,6 +47,11 @@ def segment_text(text: str) -> list[Segment]:
             continue
         start = match.start() + (len(line) - len(line.lstrip()))
         segment = classify_line(stripped, start, start + len(stripped))
+        dateline = DATELINE.match(stripped) if segment.kind == "body" and len(segments) < 6 else None
+        if dateline and (dateline.group("date") or dateline.group("agency")):
+            info = {k: v for k, v in dateline.groupdict().items() if v}
+            segments.append(Segment(start, start + dateline.end(), "dateline", info))
+            segment.start = start + dateline.end()
         if segments and _continues(segments[-1], segment, text, previous_end, line):
             segments[-1].end = segment.end
         else:

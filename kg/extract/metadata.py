@@ -11,7 +11,6 @@ from kg.extract.model import State
 from kg.extract.pipeline import component
 
 AGENCIES = {"Reuters": "Reuters", "AP": "Associated Press", "AFP": "Agence France-Presse", "UPI": "United Press International"}
-_DATELINE = re.compile(r"^(?:[A-Z][A-Za-z .'-]{1,40},\s*)?(?P<rest>.{0,60}?)\s*\((?P<agency>Reuters|AP|AFP|UPI)\)\s*[-—–]")
 _NAME = r"[A-Z][a-z'’-]+(?:\s+[A-Z]\.)?(?:\s+(?:al-|de |van |bin )?[A-Z][A-Za-z'’-]+){1,2}"
 _FOLLOW = re.compile(rf"^Follow\s+(?P<name>{_NAME})\s+on\s+(?:Twitter|X|Facebook|Instagram)\b")
 _BYLINE = re.compile(rf"^By\s+(?P<name>{_NAME})(?:\s*(?:,|and|\||$))")
@@ -60,9 +59,10 @@ def infer_author(state: State) -> str | None:
 
 def infer_publisher(state: State) -> str | None:
     """A news agency in the dateline, else a "<Org> News" name in the closing boilerplate (weak)."""
-    dateline = _first_dateline(state)
-    if dateline:
-        return AGENCIES[dateline.group("agency")]
+    for segment in state.segments[:6]:
+        if segment.kind == "dateline" and segment.info.get("agency"):
+            agency = segment.info["agency"].strip()
+            return AGENCIES.get(agency, agency)
     for segment in reversed(state.segments[-6:]):
         if segment.mined:
             continue
@@ -77,7 +77,7 @@ def infer_publisher(state: State) -> str | None:
 
 def infer_published(state: State) -> str | None:
     """A full date in the dateline or the first lines, else the latest embedded dated post."""
-    head = [s for s in state.segments if s.kind in ("body",)][:3]
+    head = [s for s in state.segments if s.kind in ("body", "dateline")][:3]
     for segment in head:
         line = state.text[segment.start:segment.end]
         dates = [d for d in find_dates(line[:160]) if d[0] < 60]
@@ -86,14 +86,6 @@ def infer_published(state: State) -> str | None:
     tweet_dates = [d for s in state.segments if s.kind == "tweet" for _, _, d in find_dates(s.info["date"])]
     if tweet_dates:
         return max(tweet_dates)
-    return None
-
-
-def _first_dateline(state: State) -> re.Match | None:
-    for segment in state.segments[:4]:
-        match = _DATELINE.match(state.text[segment.start:segment.start + 160])
-        if match:
-            return match
     return None
 
 
