@@ -111,3 +111,21 @@ def test_every_mention_offset_points_at_its_text():
         for start, end in entity.mentions:
             surface = text[start:end]
             assert surface == entity.label or surface in entity.alt_labels
+
+
+def test_two_reports_of_one_attack_meet_on_one_node_with_their_own_claims():
+    from kg.rdf import to_rdf
+    from kg.sources import Article
+    from kg.extract import extract
+    from kg.vocab import CKG
+
+    first = Article(text="ISTANBUL (Wire One) - Turkish jets struck a village near Afrin on Sunday, killing 9 people, a monitor said.",
+                    path="a.txt", meta={"published": "2018-02-12"})
+    second = Article(text="Monday's toll from Sunday's Turkish air strikes on a village near Afrin rose to 14, Kurdish officials said.",
+                     path="b.txt", meta={"published": "2018-02-13"})
+    graphs = [to_rdf(a, extract(a)) for a in (first, second)]
+    attacks = [{s for s in g.subjects(predicate=None, object=CKG.Airstrike)} for g in graphs]
+    assert attacks[0] and attacks[0] == attacks[1]
+    [node] = attacks[0]
+    claimed = sorted(int(k) for g in graphs for c in g.subjects(CKG.about, node) for k in g.objects(c, CKG.killed))
+    assert claimed == [9, 14]

@@ -270,6 +270,11 @@ def _perpetrators(state: State, sentence: Sentence, tok) -> list[str]:
                 keys = _actor_keys(state, sentence, pobj)
                 if keys:
                     return keys
+    if tok.dep_ == "pobj" and tok.head.lower_ == "for" and tok.head.head.lemma_.lower() in ("blame", "accuse", "hold"):
+        for obj in (c for c in tok.head.head.children if c.dep_ == "dobj"):
+            keys = _actor_keys(state, sentence, obj) or _instrument_owner(state, sentence, obj)
+            if keys:
+                return keys  # "blaming Russian jets for the attack"
     own = [c for c in tok.children if c.dep_ in ("poss", "amod", "compound", "nmod")]
     for child in own:
         keys = _actor_keys(state, sentence, child)
@@ -301,8 +306,8 @@ def _subject_of_clause(state: State, sentence: Sentence, tok) -> list[str]:
         if node.pos_ in ("VERB", "AUX"):
             subjects = [c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")]
             if subjects:
-                keys = _actor_keys(state, sentence, subjects[0])
-                return keys if node.lemma_.lower() in LIGHT_VERBS | {"accuse", "be", "have"} or subjects[0].dep_ == "nsubjpass" or keys else []
+                light = node.lemma_.lower() in LIGHT_VERBS | {"accuse"}
+                return _actor_keys(state, sentence, subjects[0]) if light else []
             if node.dep_ not in ("xcomp", "pcomp", "conj", "advcl", "acl", "prep", "pobj"):
                 return []
     return []
@@ -466,8 +471,7 @@ def _dates(sentence: Sentence, tok, reference: date | None) -> list[str]:
     for ent in sentence.ents:
         if ent.label_ != "DATE" or not same_clause(tok, ent.root):
             continue
-        before = ent.doc[ent.start - 1] if ent.start > 0 else None
-        if before is not None and before.lower_ in DATE_BLOCKERS or ent.root.head.lower_ in DATE_BLOCKERS:
+        if ent.root.head.lower_ in DATE_BLOCKERS and ent.root.dep_ == "pobj":
             continue
         values += resolve_expression(ent.text, reference)
     return sorted(set(values))

@@ -24,6 +24,7 @@ SOURCE_NOUNS = {
     "commander", "officer", "analyst", "expert", "diplomat", "minister", "authority", "government", "statement", "report",
     "channel", "television", "newspaper", "outlet", "correspondent", "journalist", "reporter", "investigator", "team",
 }
+STATE_SOURCE_NOUNS = {"ministry", "government", "army", "military", "forces", "force", "authorities", "authority", "spokesman", "official", "officials"}
 PRONOUN_TYPES = {"he": "Person", "she": "Person", "it": "Organization", "they": "Organization"}
 
 
@@ -83,6 +84,8 @@ def _reports(verb) -> bool:
     """The verb introduces content: a clause, a quote, or it is itself the reporting clause."""
     if verb.dep_ in ("parataxis",) or any(c.dep_ in ("ccomp", "parataxis") for c in verb.children):
         return True
+    if verb.dep_ in ("advcl", "ROOT", "conj") and not any(c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN") for c in verb.children):
+        return verb.lemma_.lower() not in ("add", "show", "record", "note")  # "..., the monitor said."
     if verb.lemma_.lower() in ("claim", "report", "announce", "confirm", "deny", "allege", "accuse", "blame", "publish", "document"):
         return True
     return any(t.text in ('"', "“", "”") for t in verb.sent)
@@ -94,6 +97,15 @@ def _source_of(state: State, sentence: Sentence, phrase) -> str | None:
         ref = state.ref_at(sentence.index, node.i, "actor")
         if ref:
             return ref.key
+    for node in phrase.subtree:
+        ref = state.ref_at(sentence.index, node.i, "place")
+        place = state.entity("place", ref.key) if ref else None
+        if place and "Country" in place.types and phrase.lemma_.lower() in STATE_SOURCE_NOUNS:
+            from kg.extract.actors import add_actor_ref, state_actor
+
+            actor = state_actor(state, place.props["cc"])
+            add_actor_ref(state, sentence, actor, ref.tokens[0], phrase.i + 1, 0.8, "country-organ")
+            return actor.key  # "Russia's defence ministry" speaks for Russia's state
     pronoun_type = PRONOUN_TYPES.get(phrase.lower_)
     if pronoun_type:
         entity = most_salient(state, sentence.index, pronoun_type)

@@ -5,6 +5,8 @@ and first-level subdivisions, looked up by a normalised name. Nothing is downloa
 
 >>> normalise("al-Raqqa")
 'al raqqa'
+>>> normalise("Jisr ash Shughūr") == normalise("Jisr al-Shughur")
+True
 >>> strip_article("al raqqa")
 'raqqa'
 >>> best = gazetteer().resolve("Damascus", context={"SY"})
@@ -23,6 +25,7 @@ from functools import lru_cache
 from kg.extract.pipeline import DATA_DIR
 
 MIN_CITY_POPULATION = 5000
+_SUN_ARTICLES = {"ash", "as", "ad", "ar", "at", "an", "az", "ath", "adh", "el", "ul", "al"}
 _ARTICLE = re.compile(r"^(?:al|el|ar|as|ad|an|az|at|ash|ath|ad|ed|es|er|the)\s+")
 _LATIN_NAME = re.compile(r"^[A-Z][A-Za-z'’ -]{3,40}$")
 
@@ -30,8 +33,10 @@ _LATIN_NAME = re.compile(r"^[A-Z][A-Za-z'’ -]{3,40}$")
 def normalise(name: str) -> str:
     """Lowercase ASCII, apostrophes dropped, hyphens and dots as spaces."""
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    ascii_name = re.sub(r"['’`ʿʾ]", "", ascii_name)
-    return " ".join(re.sub(r"[-.,]", " ", ascii_name).split())
+    ascii_name = re.sub(r"['’`ʿʾ‘]", "", ascii_name)
+    words = re.sub(r"[-.,]", " ", ascii_name).split()
+    # Arabic article: "ash Shughur", "as-Sukhnah", "ar Raqqah" are all "al" before a sun letter
+    return " ".join("al" if w in _SUN_ARTICLES and i < len(words) - 1 else w for i, w in enumerate(words))
 
 
 def strip_article(key: str) -> str:
