@@ -26,7 +26,7 @@ NOUN_TRIGGERS = {
     "ied": ("Bombing", True), "bomber": ("Bombing", True),
     "shelling": ("Shelling", True), "artillery": ("Shelling", False), "mortar": ("Shelling", False), "shell": ("Shelling", False),
     "missile": ("MissileStrike", False), "rocket": ("MissileStrike", False),
-    "beheading": ("Execution", True), "execution": ("Execution", False),
+    "beheading": ("Execution", True), "execution": ("Execution", False), "assassination": ("Attack", True),
     "clash": ("ArmedClash", False), "fighting": ("ArmedClash", False), "battle": ("ArmedClash", False),
     "firefight": ("ArmedClash", True), "gunfight": ("ArmedClash", True), "skirmish": ("ArmedClash", False),
     "shooting": ("Shooting", False), "gunfire": ("Shooting", False), "weapon": ("Attack", False),
@@ -61,6 +61,8 @@ CONFLICT_WORDS = {
     "military", "militant", "rebel", "troop", "soldier", "army", "jihadist", "insurgent", "fighter", "gunman", "weapon",
     "missile", "rocket", "bomb", "explosive", "artillery", "mortar", "airstrike", "terrorist", "kill", "dead", "wound",
     "casualty", "civilian", "warplane", "combat", "militia", "shelling", "bombing", "air", "armed", "war", "jet",
+    "terrorist", "terror", "terrorism", "explosive", "victim", "injure", "attacker", "assailant", "gunfire", "bomber",
+    "blast", "explosion", "security", "massacre", "hostage", "die", "death",
 }
 HARD_CONFLICT = {
     "warplane", "militant", "rebel", "troop", "soldier", "missile", "artillery", "mortar", "airstrike", "jihadist",
@@ -68,11 +70,12 @@ HARD_CONFLICT = {
 }
 _MONEY = {"price", "share", "stock", "tariff", "trade", "profit", "sale", "earnings", "inflation", "rate", "growth", "dollar", "bond"}
 NON_CONFLICT = {  # senses of ambiguous triggers outside armed conflict, told by words in the sentence
-    "strike": {"union", "worker", "wage", "striker", "pay", "employee", "picket", "walkout"} | _MONEY,
+    "strike": {"union", "worker", "wage", "striker", "pay", "employee", "picket", "walkout", "protest", "shutdown", "hunger"} | _MONEY,
     "battle": {"takeover", "bid", "proxy", "court", "legal", "lawsuit", "custody"} | _MONEY,
     "fight": {"inflation", "court", "legal", "lawsuit", "bid", "takeover"} | _MONEY,
     "fighting": {"inflation", "court", "legal", "lawsuit", "bid", "takeover"} | _MONEY,
-    "target": _MONEY | {"goal", "output", "production", "budget"}, "hit": _MONEY | {"record", "low", "high"},
+    "target": _MONEY | {"goal", "output", "production", "budget", "sanction", "audience", "voter", "campaign", "ad"},
+    "hit": _MONEY | {"record", "low", "high", "sanction", "song", "box", "chart"},
     "attack": _MONEY | {"heart", "panic", "asthma", "cyber", "criticism"}, "raid": _MONEY | {"bear", "dawn", "corporate", "police"},
     "explosion": {"gas", "boiler", "factory", "mine", "plant", "refinery", "accident", "leak"},
     "blast": {"gas", "boiler", "factory", "mine", "plant", "refinery", "accident", "leak"},
