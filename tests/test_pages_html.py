@@ -196,5 +196,5 @@ def test_ontology_page_documents_every_term_with_counts(pages_client):
     assert "An attack from aircraft." in airstrike and "<dt>Instances</dt><dd>1</dd>" in airstrike
     assert 'href="/ontology#Attack"' in airstrike
     located = re.search(r'id="locatedIn".*?</section>', html, re.S).group(0)
-    assert "TransitiveProperty" in located and "<dt>Uses</dt><dd>3</dd>" in located
+    assert "TransitiveProperty" in located and "<dt>Used by</dt><dd>3</dd>" in located
     assert '<dt>Domain</dt><dd><a href="/ontology#Place"' in located
