@@ -27,6 +27,18 @@ GRAPH_FORMATS: tuple[Format, ...] = ENTITY_FORMATS + tuple(rdf_format(n) for n i
 _LABELS = {"turtle": "Turtle", "ntriples": "N-Triples", "jsonld": "JSON-LD", "rdfxml": "RDF/XML", "trig": "TriG", "nquads": "N-Quads"}
 
 
+# Pages carry no scripts and load nothing from elsewhere; say so, so injected markup could not run.
+CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'; frame-ancestors 'self'"
+
+
+@bp.after_request
+def _harden(response: Response) -> Response:
+    if response.mimetype == "text/html":
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    return response
+
+
 # --- negotiation helpers -------------------------------------------------------------------------
 
 

@@ -198,3 +198,9 @@ def test_ontology_page_documents_every_term_with_counts(pages_client):
     located = re.search(r'id="locatedIn".*?</section>', html, re.S).group(0)
     assert "TransitiveProperty" in located and "<dt>Used by</dt><dd>3</dd>" in located
     assert '<dt>Domain</dt><dd><a href="/ontology#Place"' in located
+
+
+def test_pages_forbid_scripts(pages_client):
+    response = pages_client.get("/id/article/a1", headers=HTML)
+    assert "script-src 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
