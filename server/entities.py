@@ -27,6 +27,7 @@ from server.render import (
     number,
     segments,
     sentence_around,
+    timeline_axis,
     value_of,
 )
 
@@ -335,6 +336,7 @@ class TimelineItem:
 class ActorView:
     entity: EntityView
     timeline: list[TimelineItem]
+    axis: object  # a TimelineAxis, or None when nothing is dated
     claims: list[tuple[Value, list[Value], int | float | None]]  # claim, attacks it is about, killed
 
 
@@ -376,7 +378,8 @@ def actor_view(iri: str) -> ActorView:
         for row, shown in zip(claim_rows, labelled(r["claim"] for r in claim_rows))
     ]
     claims.sort(key=lambda c: c[0].text.lower())
-    return ActorView(entity=describe(iri), timeline=timeline, claims=claims)
+    axis = timeline_axis([(i.date, i.attack.text, i.attack.href, i.roles[0]) for i in timeline if i.date])
+    return ActorView(entity=describe(iri), timeline=timeline, axis=axis, claims=claims)
 
 
 # --- places ------------------------------------------------------------------------------------

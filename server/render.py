@@ -294,3 +294,56 @@ def _grid_step(span: float) -> float:
 def _ticks(low: float, high: float, step: float) -> list[float]:
     first = math.ceil(low / step)
     return [round(i * step, 6) for i in range(first, math.floor(high / step) + 1)]
+
+
+@dataclass
+class TimelineMark:
+    x: float
+    date: str
+    label: str
+    href: str | None
+    role: str
+
+
+@dataclass
+class TimelineAxis:
+    """Dated events placed along a horizontal axis, with a tick per year (or month, for short spans)."""
+
+    width: int
+    marks: list[TimelineMark]
+    ticks: list[tuple[float, str]]
+
+
+def timeline_axis(events: list[tuple[str, str, str | None, str]], width: int = 640, margin: int = 20) -> TimelineAxis | None:
+    """Place ``(iso_date, label, href, role)`` events on an axis; undated or unparsable ones are left out.
+
+    >>> axis = timeline_axis([("2014-01-01", "a", None, "target"), ("2016-01-01", "b", None, "perpetrator")])
+    >>> [m.x for m in axis.marks], [label for _, label in axis.ticks]
+    ([20.0, 620.0], ['2014', '2015', '2016'])
+    """
+    from datetime import date
+
+    dated = []
+    for when, label, href, role in events:
+        try:
+            day = date.fromisoformat(when[:10])
+        except (TypeError, ValueError):
+            continue
+        dated.append((day, label, href, role))
+    if not dated:
+        return None
+    first, last = min(d[0] for d in dated), max(d[0] for d in dated)
+    span = max((last - first).days, 1)
+
+    def x_of(day) -> float:
+        return round(margin + (day - first).days / span * (width - 2 * margin), 1)
+
+    marks = [TimelineMark(x_of(day), day.isoformat(), label, href, role) for day, label, href, role in dated]
+    if last.year - first.year >= 1:
+        ticks = [(x_of(date(y, 1, 1)), str(y)) for y in range(first.year, last.year + 1) if first <= date(y, 1, 1) <= last]
+    else:
+        ticks = [(x_of(date(first.year, m, 1)), date(first.year, m, 1).strftime("%b %Y")) for m in range(first.month, last.month + 1)
+                 if first <= date(first.year, m, 1) <= last]
+    if not ticks:
+        ticks = [(x_of(first), first.isoformat())]
+    return TimelineAxis(width, marks, ticks)

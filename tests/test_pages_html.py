@@ -204,3 +204,9 @@ def test_pages_forbid_scripts(pages_client):
     response = pages_client.get("/id/article/a1", headers=HTML)
     assert "script-src 'none'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_actor_timeline_is_drawn(pages_client):
+    html = page(pages_client, "/id/actor/syrian-government-forces")
+    svg = re.search(r'<svg class="timeline".*?</svg>', html, re.S).group(0)
+    assert f'<a href="{ATTACK}"><circle class="perpetrator"' in svg and "2014-09-06" in svg
