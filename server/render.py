@@ -253,7 +253,7 @@ class MapView:
     parallels: list[tuple[float, str]]  # y position, label
 
 
-def map_view(points: list[MapPoint], width: int = 480, height: int = 320, min_span: float = 0.05) -> MapView | None:
+def map_view(points: list[MapPoint], width: int = 480, height: int = 320, min_span: float = 0.5) -> MapView | None:
     """Project points into a ``width``×``height`` frame with a graticule; None without points.
 
     >>> view = map_view([MapPoint(35.95, 39.01, "Raqqa", here=True)])
@@ -314,12 +314,14 @@ class TimelineAxis:
     ticks: list[tuple[float, str]]
 
 
-def timeline_axis(events: list[tuple[str, str, str | None, str]], width: int = 640, margin: int = 20) -> TimelineAxis | None:
+def timeline_axis(events: list[tuple[str, str, str | None, str]], width: int = 640, margin: int = 40) -> TimelineAxis | None:
     """Place ``(iso_date, label, href, role)`` events on an axis; undated or unparsable ones are left out.
 
     >>> axis = timeline_axis([("2014-01-01", "a", None, "target"), ("2016-01-01", "b", None, "perpetrator")])
     >>> [m.x for m in axis.marks], [label for _, label in axis.ticks]
-    ([20.0, 620.0], ['2014', '2015', '2016'])
+    ([40.0, 600.0], ['2014', '2015', '2016'])
+    >>> [m.x for m in timeline_axis([("2014-09-06", "one", None, "target")]).marks]
+    [320.0]
     """
     from datetime import date
 
@@ -336,6 +338,8 @@ def timeline_axis(events: list[tuple[str, str, str | None, str]], width: int = 6
     span = max((last - first).days, 1)
 
     def x_of(day) -> float:
+        if first == last:
+            return width / 2
         return round(margin + (day - first).days / span * (width - 2 * margin), 1)
 
     marks = [TimelineMark(x_of(day), day.isoformat(), label, href, role) for day, label, href, role in dated]
