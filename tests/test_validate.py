@@ -117,6 +117,17 @@ def test_mention_past_the_end_of_its_article_is_reported():
     assert "the article is shorter" in span_problems(graph)[0][0].message
 
 
+def test_a_year_alone_is_a_date_but_free_text_is_not():
+    year = with_changes(add=[(ATTACK, CKG.date, Literal("2013", datatype=ns.XSD.gYear)),
+                             (ATTACK, CKG.dateEarliest, Literal("2013-01-01", datatype=ns.XSD.date)),
+                             (ATTACK, CKG.dateLatest, Literal("2013-12-31", datatype=ns.XSD.date))])
+    assert shacl_lines(year) == []
+    assert [p.path for p in shacl_lines(with_changes(add=[(ATTACK, CKG.date, Literal("last week"))]))] == ["ckg:date"]
+    backwards = with_changes(add=[(ATTACK, CKG.dateEarliest, Literal("2013-12-31", datatype=ns.XSD.date)),
+                                  (ATTACK, CKG.dateLatest, Literal("2013-01-01", datatype=ns.XSD.date))])
+    assert [p.path for p in shacl_lines(backwards)] == ["ckg:dateEarliest"]
+
+
 def test_mention_offsets_must_be_ordered():
     graph = with_changes(remove=[(MENTION, CKG.endOffset, count(35))], add=[(MENTION, CKG.endOffset, count(0))])
     assert "ckg:startOffset" in {p.path for p in shacl_lines(graph)}
