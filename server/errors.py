@@ -28,17 +28,32 @@ def init_app(app: Flask) -> None:
 
 def error_response(status: int, message: str, headers: dict | None = None) -> Response:
     """The response for an error, in the representation the client prefers."""
-    best = request.accept_mimetypes.best_match(["text/html", "application/json", "text/plain"], "text/plain")
-    wants_json = best == "application/json" or request.args.get("format") == "json" or request.path.endswith(".json")
-    if wants_json:
+    if wants_json():
         response = jsonify({"error": message, "status": status})
-    elif best == "text/html" and request.accept_mimetypes["text/html"] > request.accept_mimetypes["*/*"] - 0.0001:
+    elif request.accept_mimetypes.best_match(["text/html", "text/plain"]) == "text/html" and _explicit_html():
         response = _html_error(status, message)
     else:
         response = Response(message + "\n", mimetype="text/plain")
     response.status_code = status
     response.headers.update(headers or {})
     return response
+
+
+def wants_json() -> bool:
+    """Whether the client asked for JSON of any kind (SPARQL results, JSON-LD, plain) above HTML.
+
+    A SPARQL client sending ``Accept: application/sparql-results+json`` gets its errors as JSON too.
+    """
+    if request.args.get("format") == "json" or request.path.endswith(".json"):
+        return True
+    accept = request.accept_mimetypes
+    json_quality = max((q for mimetype, q in accept if mimetype.endswith(("/json", "+json"))), default=0)
+    html_quality = accept["text/html"] if _explicit_html() else 0
+    return json_quality > 0 and json_quality >= html_quality
+
+
+def _explicit_html() -> bool:
+    return any(mimetype in ("text/html", "application/xhtml+xml") for mimetype, _ in request.accept_mimetypes)
 
 
 def _html_error(status: int, message: str) -> Response:

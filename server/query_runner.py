@@ -1,0 +1,319 @@
+"""How the endpoint runs SPARQL queries: in a pool of worker processes, on a snapshot, under a time limit.
+
+The process model, and why:
+
+- The server process holds the store read-write (:func:`server.db.get_store`), so Oxigraph's lock
+  keeps ``kg ingest`` out with a clear error. Updates run there, one at a time.
+- ``Store.query`` cannot be cancelled, so a user's query never runs in the server process. It runs in
+  one of ``QUERY_WORKERS`` worker processes (:mod:`server.query_worker`), kept warm between queries.
+  Each opens a read-only view of a *snapshot*: a RocksDB checkpoint made with ``Store.backup`` next
+  to the store (hard links, so cheap). Nobody writes a checkpoint, so the read-only open is safe —
+  unlike a read-only open of the live store beside its writer, which is undefined behaviour.
+- A worker streams the serialized results back through a pipe in 64 KiB frames; the server passes
+  them on as they come, so a million-row result is never held in memory by either process.
+- Time limit: a query may keep the client waiting on its worker for at most ``QUERY_TIMEOUT``
+  seconds in total (waiting for a free worker included). Time the worker spends blocked because the
+  client reads slowly does not count, so a big result that is still being sent is not cut off, but a
+  runaway query is. When the limit is hit the worker is killed (its work really stops) and replaced;
+  before the first byte was sent the client gets a 503 saying so, afterwards the connection is
+  closed without the end of the response, so the client sees a truncated body, not a short answer.
+- After an update a new snapshot is taken; idle workers are replaced at once, busy ones when their
+  query ends; a snapshot is deleted when its last worker is gone.
+- Workers have no network: see :func:`server.query_worker.forbid_network`. The endpoint also refuses
+  SERVICE queries up front (:mod:`server.sparql_text`), so clients get a clear 400.
+"""
+from __future__ import annotations
+
+import atexit
+import json
+import os
+import select
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import weakref
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from server import query_worker as protocol
+from server.errors import HTTPError
+
+WORKER_PROGRAM = Path(protocol.__file__).resolve()
+
+
+class QueryTimeout(Exception):
+    """The query used up its time."""
+
+
+class WorkerDied(Exception):
+    """The worker process ended without answering."""
+
+
+class Budget:
+    """The seconds a query may still keep its client waiting."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.remaining = seconds
+
+    def wait_readable(self, fd: int) -> None:
+        """Block until ``fd`` has data, charging the wait to the budget."""
+        start = time.monotonic()
+        ready, _, _ = select.select([fd], [], [], max(self.remaining, 0))
+        self.remaining -= time.monotonic() - start
+        if not ready:
+            raise QueryTimeout
+
+
+class Snapshot:
+    """A checkpoint of the store that workers read; removed when retired and unused."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.users = 0
+        self.retired = False
+
+    def release(self) -> None:
+        self.users -= 1
+        self._remove_if_done()
+
+    def retire(self) -> None:
+        self.retired = True
+        self._remove_if_done()
+
+    def _remove_if_done(self) -> None:
+        if self.retired and self.users <= 0:
+            shutil.rmtree(self.path, ignore_errors=True)
+
+
+class Worker:
+    """One worker process bound to one snapshot."""
+
+    def __init__(self, snapshot: Snapshot, prefixes: dict) -> None:
+        self.snapshot = snapshot
+        snapshot.users += 1
+        self.process = subprocess.Popen(
+            [sys.executable, "-I", str(WORKER_PROGRAM), str(snapshot.path), json.dumps(prefixes)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            bufsize=0,
+            close_fds=True,
+        )
+        self.fd = self.process.stdout.fileno()
+        self.buffer = bytearray()
+        self.ready = False
+        self.sandboxed: bool | None = None
+
+    def send(self, tag: bytes, payload: bytes) -> None:
+        try:
+            self.process.stdin.write(protocol._HEADER.pack(tag, len(payload)) + payload)
+        except (BrokenPipeError, OSError) as exc:
+            raise WorkerDied from exc
+
+    def receive(self, budget: Budget) -> tuple[bytes, bytes]:
+        """The next frame, waiting at most what is left of ``budget``."""
+        header = self._read(protocol._HEADER.size, budget)
+        tag, length = protocol._HEADER.unpack(header)
+        return tag, self._read(length, budget)
+
+    def wait_ready(self, budget: Budget) -> None:
+        if not self.ready:
+            tag, payload = self.receive(budget)
+            if tag != protocol.READY:
+                raise WorkerDied
+            self.sandboxed = json.loads(payload)["sandboxed"]
+            self.ready = True
+
+    def _read(self, size: int, budget: Budget) -> bytes:
+        while len(self.buffer) < size:
+            budget.wait_readable(self.fd)
+            chunk = os.read(self.fd, max(size - len(self.buffer), protocol.CHUNK + 16))
+            if not chunk:
+                raise WorkerDied
+            self.buffer += chunk
+        data = bytes(self.buffer[:size])
+        del self.buffer[:size]
+        return data
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+        for pipe in (self.process.stdin, self.process.stdout):
+            pipe.close()
+        self.snapshot.release()
+
+
+@dataclass
+class QueryRequest:
+    """One query as the protocol handler understood it."""
+
+    query: str
+    results_format: str | None  # media type for SELECT/ASK results, None if the client accepts none
+    rdf_format: str | None  # media type for CONSTRUCT/DESCRIBE graphs
+    default_graph: list[str] | None = None
+    named_graphs: list[str] | None = None
+    base_iri: str | None = None
+
+    def payload(self) -> bytes:
+        return json.dumps(self.__dict__).encode()
+
+
+@dataclass
+class Answer:
+    """A query's answer that has started: the serialized results, as they come."""
+
+    media_type: str
+    chunks: Iterator[bytes] = field(repr=False)
+
+
+class QueryPool:
+    """Warm worker processes answering queries on a snapshot of ``store`` under a time limit."""
+
+    def __init__(self, store, *, size: int, timeout: float, prefixes: dict) -> None:
+        self.store, self.size, self.timeout, self.prefixes = store, size, timeout, prefixes
+        self._lock = threading.Lock()
+        self._free = threading.Semaphore(size)
+        self._idle: list[Worker] = []
+        self._snapshots_dir = _snapshots_dir(Path(store.path))
+        self._generation = 0
+        self._snapshot = self._take_snapshot()
+        self.closed = False
+        with self._lock:
+            self._idle = [Worker(self._snapshot, prefixes) for _ in range(size)]
+        _POOLS.add(self)
+
+    def execute(self, request: QueryRequest) -> Answer:
+        """Start a query; errors before the first byte are raised as :class:`HTTPError`."""
+        budget = Budget(self.timeout)
+        worker = self._acquire(budget)
+        try:
+            worker.wait_ready(budget)
+            worker.send(protocol.REQUEST, request.payload())
+            tag, payload = worker.receive(budget)
+        except QueryTimeout:
+            self._discard(worker)
+            raise self._timeout_error() from None
+        except WorkerDied:
+            self._discard(worker)
+            raise HTTPError(500, "the query worker stopped unexpectedly (out of memory?); try a smaller query") from None
+        if tag == protocol.ERROR:
+            self._release(worker)
+            error = json.loads(payload)
+            raise HTTPError(error["status"], error["message"])
+        return Answer(payload.decode(), self._stream(worker, budget))
+
+    def refresh(self) -> None:
+        """Take a new snapshot after the store changed; workers move to it as they become free."""
+        with self._lock:
+            old = self._snapshot
+            self._snapshot = self._take_snapshot()
+            stale, self._idle = self._idle, [Worker(self._snapshot, self.prefixes) for _ in self._idle]
+        for worker in stale:
+            worker.kill()
+        old.retire()
+
+    def close(self) -> None:
+        with self._lock:
+            self.closed = True
+            idle, self._idle = self._idle, []
+        for worker in idle:
+            worker.kill()
+        self._snapshot.retire()
+        _remove_tree(self._snapshots_dir)
+
+    # --- internals ---------------------------------------------------------------------------------
+
+    def _stream(self, worker: Worker, budget: Budget) -> Iterator[bytes]:
+        finished = False
+        tag = None
+        try:
+            tag, payload = worker.receive(budget)
+            while tag == protocol.DATA:
+                yield payload
+                tag, payload = worker.receive(budget)
+            if tag == protocol.ERROR:
+                raise RuntimeError(f"query failed after its answer had started: {json.loads(payload)['message']}")
+            finished = True
+        except QueryTimeout:
+            raise RuntimeError(f"query stopped after {self.timeout:g} s; the response is cut short") from None
+        finally:
+            # A clean end leaves the worker ready for the next query; anything else (timeout, client
+            # gone, worker died) leaves it mid-stream, so it is replaced.
+            if finished or tag == protocol.ERROR:
+                self._release(worker)
+            else:
+                self._discard(worker)
+
+    def _acquire(self, budget: Budget) -> Worker:
+        if not self._free.acquire(timeout=max(budget.remaining, 0)):
+            raise HTTPError(503, f"all {self.size} query workers stayed busy for {self.timeout:g} s; try again later",
+                            headers={"Retry-After": "5"})
+        with self._lock:
+            if self.closed:
+                self._free.release()
+                raise HTTPError(503, "the server is shutting down")
+            return self._idle.pop() if self._idle else Worker(self._snapshot, self.prefixes)
+
+    def _release(self, worker: Worker) -> None:
+        with self._lock:
+            if worker.snapshot is self._snapshot and not self.closed:
+                self._idle.append(worker)
+                worker = None
+        if worker is not None:
+            worker.kill()
+            self._replace()
+        self._free.release()
+
+    def _discard(self, worker: Worker) -> None:
+        worker.kill()
+        self._replace()
+        self._free.release()
+
+    def _replace(self) -> None:
+        with self._lock:
+            if not self.closed:
+                self._idle.append(Worker(self._snapshot, self.prefixes))
+
+    def _take_snapshot(self) -> Snapshot:
+        self._generation += 1
+        path = self._snapshots_dir / str(self._generation)
+        self.store.raw.backup(str(path))
+        return Snapshot(path)
+
+    def _timeout_error(self) -> HTTPError:
+        return HTTPError(
+            503,
+            f"the query hit the time limit of {self.timeout:g} s and was stopped; narrow it down (a LIMIT, "
+            f"more specific patterns) or ask the operator for a longer --query-timeout",
+        )
+
+
+def _snapshots_dir(store: Path) -> Path:
+    """A fresh folder for snapshots beside the store (same file system, so checkpoints hard-link).
+
+    Leftovers of an earlier server killed before it could clean up are removed: only one process can
+    hold the store, so no one else can be using them.
+    """
+    store = store.resolve()
+    prefix = f".{store.name}-snapshots-"
+    for stale in store.parent.glob(prefix + "*"):
+        _remove_tree(stale)
+    return Path(tempfile.mkdtemp(prefix=prefix, dir=store.parent))
+
+
+def _remove_tree(path: Path) -> None:
+    shutil.rmtree(path, ignore_errors=True)
+
+
+_POOLS: "weakref.WeakSet[QueryPool]" = weakref.WeakSet()
+
+
+@atexit.register
+def _close_all() -> None:
+    for pool in list(_POOLS):
+        pool.close()

@@ -1,0 +1,212 @@
+"""A SPARQL query worker process: runs queries on a read-only store snapshot, streams the results back.
+
+Started by :mod:`server.query_runner` as ``python -I query_worker.py SNAPSHOT PREFIXES_JSON``; it
+imports only the standard library and pyoxigraph, so it starts fast. Before it opens the snapshot it
+gives up the ability to open network sockets (a seccomp filter: ``socket``, ``connect`` and
+``io_uring_setup`` fail with EACCES), so even a query that slipped past the endpoint's SERVICE check
+could not reach another host.
+
+Protocol over stdin/stdout, one frame = 1-byte tag + 4-byte big-endian length + payload:
+
+- worker → server ``R`` (ready, JSON ``{"sandboxed": bool}``) once, after opening the snapshot;
+- server → worker ``Q`` (JSON request: ``query``, ``default_graph``, ``named_graphs``, ``base_iri``,
+  ``results_format``, ``rdf_format`` — media types, null when the client accepts none);
+- worker → server ``H`` (the media type of the answer, sent with its first bytes), ``D`` frames (chunks
+  of the serialized results, about 64 KiB), then ``E`` (end); or ``X`` (JSON ``{"status",
+  "message"}``) when the query fails, before ``H`` or after some ``D`` frames.
+"""
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+import platform
+import struct
+import sys
+
+import pyoxigraph as ox
+
+READY, REQUEST, HEAD, DATA, END, ERROR = b"R", b"Q", b"H", b"D", b"E", b"X"
+_HEADER = struct.Struct(">cI")
+CHUNK = 64 * 1024
+
+
+class Channel:
+    """Frames over a pair of file descriptors."""
+
+    def __init__(self, read_fd: int, write_fd: int) -> None:
+        self.read_fd, self.write_fd = read_fd, write_fd
+
+    def send(self, tag: bytes, payload: bytes = b"") -> None:
+        data = _HEADER.pack(tag, len(payload)) + payload
+        view = memoryview(data)
+        while view:
+            view = view[os.write(self.write_fd, view) :]
+
+    def receive(self) -> tuple[bytes, bytes] | None:
+        header = self._read_exact(_HEADER.size)
+        if header is None:
+            return None
+        tag, length = _HEADER.unpack(header)
+        return tag, self._read_exact(length) or b""
+
+    def _read_exact(self, size: int) -> bytes | None:
+        parts, missing = [], size
+        while missing:
+            part = os.read(self.read_fd, missing)
+            if not part:
+                return None
+            parts.append(part)
+            missing -= len(part)
+        return b"".join(parts)
+
+
+class FrameWriter:
+    """A binary file object for pyoxigraph's serializers that sends what it gets as ``D`` frames."""
+
+    def __init__(self, channel: Channel, media_type: str) -> None:
+        self.channel, self.media_type = channel, media_type
+        self.buffer = bytearray()
+        self.started = False
+
+    def write(self, data) -> int:
+        self.buffer += data
+        if len(self.buffer) >= CHUNK:
+            self._send()
+        return len(data)
+
+    def flush(self) -> None:
+        """Batching is ours: the serializer's flushes do not cut frames."""
+
+    def finish(self) -> None:
+        self._send()
+        self.channel.send(END)
+
+    def _send(self) -> None:
+        if not self.started:
+            self.channel.send(HEAD, self.media_type.encode())
+            self.started = True
+        if self.buffer:
+            self.channel.send(DATA, bytes(self.buffer))
+            self.buffer.clear()
+
+
+class QueryFailed(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def run(store: ox.Store, request: dict, prefixes: dict, channel: Channel) -> None:
+    """Answer one request with ``D``… ``E`` frames or an ``X`` frame."""
+    try:
+        result = store.query(request["query"], prefixes=prefixes, base_iri=request.get("base_iri"), **_dataset(request))
+        if isinstance(result, ox.QueryTriples):
+            media_type = _required(request.get("rdf_format"), "an RDF graph (CONSTRUCT or DESCRIBE)")
+            fmt = ox.RdfFormat.from_media_type(media_type)
+            writer = FrameWriter(channel, media_type)
+            ox.serialize(result, writer, fmt, prefixes=prefixes if fmt in _PREFIXED else None)
+        else:
+            media_type = _required(request.get("results_format"), "query results (SELECT or ASK)")
+            writer = FrameWriter(channel, media_type)
+            result.serialize(writer, ox.QueryResultsFormat.from_media_type(media_type))
+        writer.finish()
+    except QueryFailed as exc:
+        _fail(channel, exc.status, str(exc))
+    except SyntaxError as exc:
+        _fail(channel, 400, f"invalid SPARQL: {exc}")
+    except (ValueError, TypeError, RuntimeError) as exc:
+        _fail(channel, 400, f"the query cannot be evaluated: {exc}")
+    except OSError as exc:
+        _fail(channel, 500, f"the query failed while reading the store: {exc}")
+
+
+_PREFIXED = {ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML, ox.RdfFormat.N3}
+
+
+def _dataset(request: dict) -> dict:
+    """Store.query arguments for the protocol's dataset: the union graph unless graphs are named."""
+    default, named = request.get("default_graph"), request.get("named_graphs")
+    if default is None and named is None:
+        return {"use_default_graph_as_union": True}
+    dataset = {"default_graph": [ox.NamedNode(iri) for iri in default or []]}
+    if named is not None:
+        dataset["named_graphs"] = [ox.NamedNode(iri) for iri in named]
+    return dataset
+
+
+def _required(media_type: str | None, what: str) -> str:
+    if not media_type:
+        raise QueryFailed(406, f"this query returns {what}, and none of the formats you accept can carry it")
+    return media_type
+
+
+def _fail(channel: Channel, status: int, message: str) -> None:
+    channel.send(ERROR, json.dumps({"status": status, "message": message}).encode())
+
+
+# --- the network sandbox --------------------------------------------------------------------------
+
+_ARCHES = {  # machine → (AUDIT_ARCH_*, syscall numbers of socket, connect, io_uring_setup)
+    "x86_64": (0xC000003E, (41, 42, 425)),
+    "aarch64": (0xC00000B7, (198, 203, 425)),
+}
+
+
+def forbid_network() -> bool:
+    """Install a seccomp filter failing ``socket``/``connect``/``io_uring_setup``; False if unsupported."""
+    arch = _ARCHES.get(platform.machine())
+    if arch is None or not sys.platform.startswith("linux"):
+        return False
+    audit_arch, blocked = arch
+    program = _filter_program(audit_arch, blocked, x32_guard=platform.machine() == "x86_64")
+    libc = ctypes.CDLL(None, use_errno=True)
+
+    class SockFprog(ctypes.Structure):
+        _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+
+    code = ctypes.create_string_buffer(program)
+    fprog = SockFprog(len(program) // 8, ctypes.cast(code, ctypes.c_void_p))
+    pr_set_no_new_privs, pr_set_seccomp, seccomp_mode_filter = 38, 22, 2
+    if libc.prctl(pr_set_no_new_privs, 1, 0, 0, 0) != 0:
+        return False
+    return libc.prctl(pr_set_seccomp, seccomp_mode_filter, ctypes.byref(fprog), 0, 0) == 0
+
+
+def _filter_program(audit_arch: int, blocked: tuple[int, ...], *, x32_guard: bool) -> bytes:
+    """Classic BPF: wrong architecture or a blocked syscall → EACCES, anything else → allowed."""
+    ld_abs, jeq, jge, ret = 0x20, 0x15, 0x35, 0x06
+    allow, deny = 0x7FFF0000, 0x00050000 | 13  # SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO | EACCES
+
+    def op(code: int, k: int, jt: int = 0, jf: int = 0) -> bytes:
+        return struct.pack("HBBI", code, jt, jf, k)
+
+    checks = [op(jeq, nr, 0, 1) + op(ret, deny) for nr in blocked]
+    if x32_guard:  # x32 ABI syscalls have bit 30 set; refuse them rather than check them twice
+        checks.insert(0, op(jge, 0x40000000, 0, 1) + op(ret, deny))
+    return (
+        op(ld_abs, 4)  # seccomp_data.arch
+        + op(jeq, audit_arch, 1, 0)
+        + op(ret, deny)
+        + op(ld_abs, 0)  # seccomp_data.nr
+        + b"".join(checks)
+        + op(ret, allow)
+    )
+
+
+def main(argv: list[str]) -> int:
+    snapshot, prefixes = argv[1], json.loads(argv[2])
+    channel = Channel(sys.stdin.fileno(), sys.stdout.fileno())
+    sys.stdout = sys.stderr  # nothing but frames may reach the pipe
+    sandboxed = forbid_network()
+    store = ox.Store.read_only(snapshot)
+    channel.send(READY, json.dumps({"sandboxed": sandboxed}).encode())
+    while (frame := channel.receive()) is not None:
+        tag, payload = frame
+        if tag == REQUEST:
+            run(store, json.loads(payload), prefixes, channel)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

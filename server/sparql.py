@@ -1,0 +1,324 @@
+"""The SPARQL 1.1 Protocol endpoint: ``/sparql`` (query, and update by POST) and ``/update``.
+
+Queries run in worker processes under a time limit (:mod:`server.query_runner`); results are
+negotiated from ``Accept`` or ``format=`` and streamed. ``GET /sparql`` without a query is the query
+page for browsers and the SPARQL 1.1 Service Description for RDF clients.
+"""
+from __future__ import annotations
+
+import hmac
+import threading
+from urllib.parse import urlsplit
+
+import pyoxigraph as ox
+from flask import Blueprint, Flask, Response, current_app, render_template, request
+
+from kg.formats import PREFIXES, RDF_FORMATS, RESULTS_FORMATS, Format, UnknownFormat, rdf_format, results_format, sparql_prologue
+from server import db
+from server.errors import HTTPError
+from server.negotiation import negotiate, prefers_html
+from server.query_runner import QueryPool, QueryRequest
+from server.sparql_examples import EXAMPLES
+from server.sparql_text import forbidden_operation, query_form, refusal, shift_error_lines, undeclared_prefix
+
+bp = Blueprint("sparql", __name__)
+
+QUERY_TYPE, UPDATE_TYPE, FORM_TYPE = "application/sparql-query", "application/sparql-update", "application/x-www-form-urlencoded"
+_POOL = "kg_query_pool"
+_pool_lock = threading.Lock()
+_update_lock = threading.Lock()
+
+CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+    "Access-Control-Allow-Headers": "Accept, Authorization, Content-Type",
+    "Access-Control-Max-Age": "86400",
+}
+
+
+@bp.after_request
+def _cors(response: Response) -> Response:
+    response.headers.update(CORS_HEADERS)
+    response.vary.add("Accept")
+    return response
+
+
+@bp.route("/sparql", methods=["GET", "POST"])
+def sparql() -> Response:
+    """The query operation (GET or POST), updates by POST, the query page and the service description."""
+    kind, text = _operation()
+    if kind == "update":
+        return _update(text)
+    if text is None:
+        return _no_query()
+    if prefers_html(request.headers.get("Accept")) and not _param("format"):
+        return _page(text)
+    return _query(text)
+
+
+@bp.route("/update", methods=["POST"])
+def update() -> Response:
+    """The update operation: POST ``application/sparql-update`` or a form with ``update=``."""
+    kind, text = _operation()
+    if kind != "update" or text is None:
+        raise HTTPError(400, "send a SPARQL update: POST it as application/sparql-update or as the form field update=")
+    return _update(text)
+
+
+# --- reading the request ---------------------------------------------------------------------------
+
+
+def _operation() -> tuple[str, str | None]:
+    """``("query" | "update", text)`` from the request, as the protocol allows them to be sent."""
+    if request.method == "GET":
+        if "update" in request.args:
+            raise HTTPError(400, "a SPARQL update must be sent with POST, never GET")
+        return "query", _single(request.args, "query")
+    mimetype = request.mimetype
+    if mimetype in (QUERY_TYPE, UPDATE_TYPE):
+        kind = "query" if mimetype == QUERY_TYPE else "update"
+        return kind, _checked(request.get_data(cache=False).decode("utf-8", errors="replace"))
+    if mimetype in (FORM_TYPE, "multipart/form-data"):
+        query, update_text = _single(request.form, "query"), _single(request.form, "update")
+        if query is not None and update_text is not None:
+            raise HTTPError(400, "send either query= or update=, not both")
+        return ("update", update_text) if update_text is not None else ("query", query)
+    raise HTTPError(
+        415,
+        f"unsupported request type {mimetype or '(none)'}; POST {QUERY_TYPE}, {UPDATE_TYPE} or {FORM_TYPE}",
+    )
+
+
+def _single(values, name: str) -> str | None:
+    texts = values.getlist(name)
+    if len(texts) > 1:
+        raise HTTPError(400, f"the {name} parameter was given {len(texts)} times; give it once")
+    return _checked(texts[0]) if texts else None
+
+
+def _checked(text: str) -> str:
+    limit = current_app.config["MAX_QUERY_LENGTH"]
+    if len(text) > limit:
+        raise HTTPError(413, f"the SPARQL text is {len(text)} characters long; this server takes at most {limit}")
+    return text
+
+
+def _param(name: str) -> str | None:
+    return request.args.get(name) or (request.form.get(name) if request.mimetype == FORM_TYPE else None)
+
+
+def _graphs(name: str) -> list[str] | None:
+    iris = request.args.getlist(name) + (request.form.getlist(name) if request.mimetype == FORM_TYPE else [])
+    for iri in iris:
+        try:
+            ox.NamedNode(iri)
+        except ValueError:
+            raise HTTPError(400, f"{name} must be an absolute IRI, not {iri!r}") from None
+    return iris or None
+
+
+# --- queries ------------------------------------------------------------------------------------------
+
+
+def _query(text: str) -> Response:
+    forbidden = forbidden_operation(text)
+    if forbidden:
+        raise HTTPError(400, refusal(forbidden))
+    results, graph = _formats(query_form(text))
+    default_graph, named_graphs = _graphs("default-graph-uri"), _graphs("named-graph-uri")
+    if named_graphs is not None and default_graph is None:
+        default_graph = []  # the protocol: naming only graphs leaves the default graph empty
+    request_ = QueryRequest(
+        query=text,
+        results_format=results.media_type if results else None,
+        rdf_format=graph.media_type if graph else None,
+        default_graph=default_graph,
+        named_graphs=named_graphs,
+        base_iri=current_app.config["BASE_IRI"],
+    )
+    try:
+        answer = get_pool().execute(request_)
+    except HTTPError as exc:
+        raise _explained(exc, text) from None
+    return Response(answer.chunks, content_type=_content_type(answer.media_type), direct_passthrough=True)
+
+
+def _explained(error: HTTPError, text: str) -> HTTPError:
+    """The parser's error, with a plain explanation where its own is cryptic."""
+    prefix = undeclared_prefix(text, PREFIXES) if "Prefix not found" in error.message else None
+    if prefix is None:
+        return error
+    predeclared = ", ".join(f"{name}:" for name in PREFIXES)
+    return HTTPError(
+        400,
+        f"unknown prefix {prefix}: ({error.message.split(': expected')[0].removeprefix('invalid SPARQL: ')}); declare it "
+        f"with PREFIX {prefix}: <...>. Predeclared here: {predeclared}",
+    )
+
+
+def _formats(form: str | None) -> tuple[Format | None, Format | None]:
+    """The results format and the graph format for this request; 406 if the query's kind has none."""
+    requested = _param("format")
+    if requested:
+        results, graph = _lookup(results_format, requested), _lookup(rdf_format, requested)
+        if results is None and graph is None:
+            raise HTTPError(400, f"unknown format {requested!r}; choose one of " + ", ".join(_names()))
+    else:
+        accept = request.headers.get("Accept")
+        results = negotiate(accept, RESULTS_FORMATS, default="json")
+        graph = negotiate(accept, RDF_FORMATS, default="turtle") or _json_ld_for_json(accept)
+    if form in ("SELECT", "ASK") and results is None:
+        raise _not_acceptable("SELECT and ASK results", RESULTS_FORMATS)
+    if form in ("CONSTRUCT", "DESCRIBE") and graph is None:
+        raise _not_acceptable("CONSTRUCT and DESCRIBE graphs", RDF_FORMATS)
+    return results, graph
+
+
+def _lookup(table, key: str) -> Format | None:
+    try:
+        return table(key)
+    except UnknownFormat:
+        return None
+
+
+def _json_ld_for_json(accept: str | None) -> Format | None:
+    """A client that accepts plain JSON gets a graph as JSON-LD."""
+    if accept and request.accept_mimetypes["application/json"] > 0:
+        return rdf_format("jsonld")
+    return None
+
+
+def _names() -> list[str]:
+    return [f.name for f in RESULTS_FORMATS] + [f.name for f in RDF_FORMATS if f.name != "json"]
+
+
+def _not_acceptable(what: str, table) -> HTTPError:
+    offered = ", ".join(f.media_type for f in table)
+    return HTTPError(406, f"none of the types in your Accept header can carry {what}; this server offers {offered}")
+
+
+def _content_type(media_type: str) -> str:
+    return media_type + "; charset=utf-8" if media_type.startswith("text/") else media_type
+
+
+def get_pool() -> QueryPool:
+    """The app's query workers, started on the first query."""
+    pool = current_app.extensions.get(_POOL)
+    if pool is None:
+        with _pool_lock:
+            pool = current_app.extensions.get(_POOL)
+            if pool is None:
+                config = current_app.config
+                pool = QueryPool(
+                    db.get_store(),
+                    size=int(config.get("QUERY_WORKERS", 2)),
+                    timeout=float(config["QUERY_TIMEOUT"]),
+                    prefixes=PREFIXES,
+                )
+                current_app.extensions[_POOL] = pool
+    return pool
+
+
+def close_pool(app: Flask) -> None:
+    """Stop the app's query workers and remove their snapshots (tests; the server does it at exit)."""
+    pool = app.extensions.pop(_POOL, None)
+    if pool is not None:
+        pool.close()
+
+
+# --- updates --------------------------------------------------------------------------------------------
+
+
+def _update(text: str | None) -> Response:
+    if request.method != "POST":
+        raise HTTPError(405, "a SPARQL update must be sent with POST")
+    _authorize()
+    if not text or not text.strip():
+        raise HTTPError(400, "the update is empty")
+    forbidden = forbidden_operation(text)
+    if forbidden:
+        raise HTTPError(400, refusal(forbidden))
+    prologue = sparql_prologue()
+    with _update_lock:
+        try:
+            db.get_store().update(prologue + text)
+        except SyntaxError as exc:
+            raise HTTPError(400, "invalid SPARQL update: " + shift_error_lines(str(exc), prologue.count("\n"))) from None
+        except (ValueError, RuntimeError, OSError) as exc:
+            raise HTTPError(400, f"the update failed and changed nothing: {exc}") from None
+        pool = current_app.extensions.get(_POOL)
+        if pool is not None:
+            pool.refresh()
+    return Response(status=204)
+
+
+def _authorize() -> None:
+    token = current_app.config.get("UPDATE_TOKEN")
+    if not token:
+        raise HTTPError(403, "SPARQL Update is off on this server; start `kg serve --update-token TOKEN` to allow it")
+    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not given.strip():
+        raise HTTPError(401, "SPARQL Update needs the server's token: send 'Authorization: Bearer TOKEN'",
+                        headers={"WWW-Authenticate": 'Bearer realm="kg update"'})
+    if not hmac.compare_digest(given.strip().encode(), token.encode()):
+        raise HTTPError(403, "wrong update token")
+
+
+# --- no query: the page or the service description ---------------------------------------------------
+
+
+def _no_query() -> Response:
+    accept = request.headers.get("Accept")
+    if prefers_html(accept):
+        return _page("")
+    fmt = negotiate(accept, RDF_FORMATS, default="turtle")
+    if fmt is None:
+        raise HTTPError(400, "no query: send one as query= (GET or a POSTed form) or POST it as application/sparql-query")
+    data = ox.serialize(ox.parse(_service_description().encode(), ox.RdfFormat.TURTLE), format=fmt.engine)
+    return Response(data, content_type=_content_type(fmt.media_type))
+
+
+_FORMAT_IRIS = {
+    "json": "SPARQL_Results_JSON", "xml": "SPARQL_Results_XML", "csv": "SPARQL_Results_CSV",
+    "tsv": "SPARQL_Results_TSV", "turtle": "Turtle", "ntriples": "N-Triples", "nquads": "N-Quads",
+    "trig": "TriG", "jsonld": "JSON-LD", "rdfxml": "RDF_XML", "n3": "N3",
+}
+
+
+def _service_description() -> str:
+    """This endpoint in the SPARQL 1.1 Service Description vocabulary, as Turtle."""
+    endpoint = request.base_url
+    languages = "sd:SPARQL11Query" + (", sd:SPARQL11Update" if current_app.config.get("UPDATE_TOKEN") else "")
+    formats = ", ".join(f"<http://www.w3.org/ns/formats/{name}>" for name in _FORMAT_IRIS.values())
+    return f"""@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix void: <http://rdfs.org/ns/void#> .
+<{endpoint}#service> a sd:Service ;
+  sd:endpoint <{endpoint}> ;
+  sd:supportedLanguage {languages} ;
+  sd:resultFormat {formats} ;
+  sd:feature sd:UnionDefaultGraph ;
+  sd:defaultEntailmentRegime <http://www.w3.org/ns/entailment/Simple> ;
+  dcterms:description "Conflict knowledge graph: attacks, actors, places and casualty claims extracted from news articles, one named graph per article. Without a dataset in the request the default graph is the union of all graphs. SERVICE and LOAD are refused; queries are stopped after {current_app.config['QUERY_TIMEOUT']:g} s." ;
+  sd:defaultDataset [ a sd:Dataset ;
+    sd:defaultGraph [ a sd:Graph ] ;
+    sd:namedGraph [ a sd:NamedGraph ; sd:name <https://w3id.org/ckg/ontology> ] ;
+    void:vocabulary <{PREFIXES['ckg']}> ] .
+"""
+
+
+def _page(query: str) -> Response:
+    base = current_app.config["BASE_IRI"]
+    return Response(
+        render_template(
+            "sparql.html",
+            query=query,
+            examples=EXAMPLES,
+            prefixes=PREFIXES,
+            base_iri=base,
+            entity_root=request.script_root + urlsplit(base).path,
+            update_enabled=bool(current_app.config.get("UPDATE_TOKEN")),
+            timeout=current_app.config["QUERY_TIMEOUT"],
+        ),
+        mimetype="text/html",
+    )
