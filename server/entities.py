@@ -13,14 +13,13 @@ from flask import current_app
 
 from kg.formats import sparql_prologue
 from kg.iris import kind_of
-from kg.vocab import CKG, CKG_NS, ONTOLOGY_IRI
+from kg.vocab import CKG, ONTOLOGY_IRI
 from server.db import get_store
 from server.render import (
     MapPoint,
     Span,
     Value,
     curie,
-    href_for,
     iri_ref,
     local_name,
     map_view,
@@ -532,6 +531,3 @@ def graph_view(iri: str) -> GraphView:
     label = "ontology" if iri == ONTOLOGY_IRI else local_name(iri)
     return GraphView(iri, label, get_store().triples_in(iri), labelled(a["a"] for a in articles))
 
-
-def href(iri: str) -> str:
-    return href_for(iri, base())

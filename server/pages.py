@@ -12,7 +12,7 @@ from flask import Blueprint, Response, current_app, redirect, render_template, r
 
 from kg.formats import PREFIXES, Format, rdf_format
 from kg.iris import KINDS
-from kg.vocab import ONTOLOGY_IRI
+from kg.vocab import CKG, ONTOLOGY_IRI
 from server import entities, listing
 from server.db import get_store
 from server.errors import HTTPError
@@ -164,7 +164,7 @@ def _view(kind: str, iri: str) -> tuple[str, dict]:
         return "article.html", {"view": view, "entity": view.entity}
     if kind == "claim":
         entity_view = entities.describe(iri)
-        about = [entities.attack_view(v.iri) for v in entity_view.all(entities.CKG_NS + "about")[:5] if v.iri]
+        about = [entities.attack_view(v.iri) for v in entity_view.all(str(CKG.about))[:5] if v.iri]
         return "claim.html", {"entity": entity_view, "about": about}
     return "entity.html", {"entity": entities.describe(iri)}
 

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from pages_fixtures import BASE, pages_app, pages_client, pages_store_dir  # noqa: F401 - fixtures
+from pages_fixtures import pages_app, pages_client, pages_store_dir  # noqa: F401 - fixtures
 
 HTML = {"Accept": "text/html"}
 ATTACK = "/id/attack/raqqa-bakery-2014-09-06"
