@@ -146,7 +146,10 @@ def describe(iri: str, *, skip: tuple[str, ...] = ()) -> EntityView:
     view = EntityView(iri=iri, kind=kind_of(iri, base()), label=local_name(iri), truncated=len(rows) > MAX_PROPERTIES)
     rows = rows[:MAX_PROPERTIES]
     grouped: dict[str, tuple[Value, list[Value]]] = {}
+    nested = blank_summaries(iri) if any(isinstance(r["o"], ox.BlankNode) for r in rows) else {}
     for row, shown in zip(rows, labelled(r["o"] for r in rows)):
+        if isinstance(row["o"], ox.BlankNode):
+            shown = Value(nested.get(row["o"].value, "(a node without a name)"))
         predicate = row["p"].value
         if predicate == RDF_TYPE:
             view.types.append(shown)
@@ -160,6 +163,18 @@ def describe(iri: str, *, skip: tuple[str, ...] = ()) -> EntityView:
     view.incoming = incoming(iri)
     view.evidence = evidence(iri)
     return view
+
+
+def blank_summaries(iri: str) -> dict[str, str]:
+    """A one-line description of each blank node ``iri`` points at, e.g. ``ckg:count 4; ckg:equipment Humvee``."""
+    rows = select(
+        f"SELECT DISTINCT ?b ?q ?v WHERE {{ {iri_ref(iri)} ?p ?b FILTER(isBlank(?b)) ?b ?q ?v }} LIMIT {MAX_PROPERTIES}"
+    )
+    parts: dict[str, list[str]] = {}
+    for row, shown in zip(rows, labelled(r["v"] for r in rows)):
+        if row["q"].value != RDF_TYPE:
+            parts.setdefault(row["b"].value, []).append(f"{curie(row['q'].value)} {shown.text}")
+    return {node: "; ".join(sorted(texts)) for node, texts in parts.items()}
 
 
 def _predicate_value(term) -> Value:

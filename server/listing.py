@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import pyoxigraph as ox
+
 from kg.vocab import CKG, CKG_NS, ONTOLOGY_IRI
 from server.entities import labelled, select, val
 from server.render import Value, curie, iri_ref, local_name, number, string_literal
@@ -106,19 +108,9 @@ INDEXES: dict[str, Index] = {
     ),
 }
 
-# The subclasses the ontology declares (the brief's public contract), used in addition to what
-# the store's ontology graph says, so the indexes are right even in a store loaded without it.
-DECLARED_SUBCLASSES: dict[str, tuple[str, ...]] = {
-    str(CKG.Actor): ("Person", "Organization", "ArmedGroup", "StateActor"),
-    str(CKG.Attack): ("Airstrike", "MissileStrike", "Shelling", "Bombing", "Execution", "ChemicalAttack", "ArmedClash"),
-    str(CKG.Place): ("Country", "Region", "City", "Facility"),
-}
-
-
 def classes(root: str) -> list[str]:
-    """``root`` and every subclass of it, from the ontology graph and the declared table."""
-    found = [root] + [CKG_NS + name for name in DECLARED_SUBCLASSES.get(root, ())]
-    found += [r["c"].value for r in select(f"SELECT DISTINCT ?c WHERE {{ ?c rdfs:subClassOf+ {iri_ref(root)} FILTER(isIRI(?c)) }} LIMIT 500")]
+    """``root`` and every subclass of it, as the ontology graph (loaded by `kg ingest`) declares."""
+    found = [root] + [r["c"].value for r in select(f"SELECT DISTINCT ?c WHERE {{ ?c rdfs:subClassOf+ {iri_ref(root)} FILTER(isIRI(?c)) }} LIMIT 500")]
     return list(dict.fromkeys(found))
 
 
@@ -285,7 +277,8 @@ def ontology_terms() -> list[Term]:
   OPTIONAL {{ ?term rdfs:label ?label }} OPTIONAL {{ ?term rdfs:comment ?comment }}
   OPTIONAL {{ ?term skos:definition ?definition }}
   OPTIONAL {{ ?term rdfs:subClassOf|rdfs:subPropertyOf ?parent FILTER(isIRI(?parent)) }}
-  OPTIONAL {{ ?term rdfs:domain ?domain FILTER(isIRI(?domain)) }} OPTIONAL {{ ?term rdfs:range ?range FILTER(isIRI(?range)) }}
+  OPTIONAL {{ ?term rdfs:domain ?d0 . OPTIONAL {{ ?d0 owl:unionOf/rdf:rest*/rdf:first ?d1 }} BIND(COALESCE(?d1, ?d0) AS ?domain) }}
+  OPTIONAL {{ ?term rdfs:range ?r0 . OPTIONAL {{ ?r0 owl:unionOf/rdf:rest*/rdf:first ?r1 }} BIND(COALESCE(?r1, ?r0) AS ?range) }}
 }} }} LIMIT 20000"""
     )
     terms: dict[str, Term] = {}
@@ -299,7 +292,7 @@ def ontology_terms() -> list[Term]:
         term.label = term.label or (row["label"].value if row["label"] is not None else None)
         term.definition = term.definition or _text(row["definition"]) or _text(row["comment"])
         for key, bucket in (("parent", term.parents), ("domain", term.domains), ("range", term.ranges)):
-            if row[key] is not None and all(v.iri != row[key].value for v in bucket):
+            if isinstance(row[key], ox.NamedNode) and all(v.iri != row[key].value for v in bucket):
                 bucket.append(val(row[key]))
     _count_usage(terms)
     return sorted(terms.values(), key=lambda t: (t.kind != "class", t.name.lower()))

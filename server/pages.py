@@ -164,7 +164,7 @@ def _view(kind: str, iri: str) -> tuple[str, dict]:
         return "article.html", {"view": view, "entity": view.entity}
     if kind == "claim":
         entity_view = entities.describe(iri)
-        about = [entities.attack_view(v.iri) for v in entity_view.all(str(CKG.about))[:5] if v.iri]
+        about = [entities.attack_view(v.iri) for v in entity_view.all(str(CKG.about))[:5] if v.kind == "attack"]
         return "claim.html", {"entity": entity_view, "about": about}
     return "entity.html", {"entity": entities.describe(iri)}
 

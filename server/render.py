@@ -314,6 +314,22 @@ class TimelineAxis:
     ticks: list[tuple[float, str]]
 
 
+def first_day(text: str | None):
+    """The first day an xsd:date, xsd:gYearMonth or xsd:gYear value covers; None if it is none of them.
+
+    >>> first_day("2014-09-06"), first_day("2014-09"), first_day("2013"), first_day("soon")
+    (datetime.date(2014, 9, 6), datetime.date(2014, 9, 1), datetime.date(2013, 1, 1), None)
+    """
+    from datetime import date
+
+    parts = (text or "")[:10].split("-")
+    try:
+        numbers = [int(p) for p in parts] + [1, 1]
+        return date(numbers[0], numbers[1], numbers[2]) if len(parts) <= 3 else None
+    except ValueError:
+        return None
+
+
 def timeline_axis(events: list[tuple[str, str, str | None, str]], width: int = 640, margin: int = 40) -> TimelineAxis | None:
     """Place ``(iso_date, label, href, role)`` events on an axis; undated or unparsable ones are left out.
 
@@ -322,16 +338,12 @@ def timeline_axis(events: list[tuple[str, str, str | None, str]], width: int = 6
     ([40.0, 600.0], ['2014', '2015', '2016'])
     >>> [m.x for m in timeline_axis([("2014-09-06", "one", None, "target")]).marks]
     [320.0]
+    >>> [m.date for m in timeline_axis([("2013", "y", None, "target"), ("2014-05", "m", None, "target")]).marks]
+    ['2013-01-01', '2014-05-01']
     """
     from datetime import date
 
-    dated = []
-    for when, label, href, role in events:
-        try:
-            day = date.fromisoformat(when[:10])
-        except (TypeError, ValueError):
-            continue
-        dated.append((day, label, href, role))
+    dated = [(day, label, href, role) for when, label, href, role in events if (day := first_day(when))]
     if not dated:
         return None
     first, last = min(d[0] for d in dated), max(d[0] for d in dated)

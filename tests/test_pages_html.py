@@ -210,3 +210,16 @@ def test_actor_timeline_is_drawn(pages_client):
     html = page(pages_client, "/id/actor/syrian-government-forces")
     svg = re.search(r'<svg class="timeline".*?</svg>', html, re.S).group(0)
     assert f'<a href="{ATTACK}"><circle class="perpetrator"' in svg and "2014-09-06" in svg
+
+
+def test_blank_nodes_are_described_inline(pages_client):
+    properties = section(page(pages_client, ATTACK), "properties")
+    assert "ckg:count 4; ckg:equipment Humvee" in properties
+    assert "_:" not in properties
+
+
+def test_ontology_page_expands_union_domains(pages_client):
+    html = page(pages_client, "/ontology")
+    killed = re.search(r'id="killed".*?</section>', html, re.S).group(0)
+    assert 'href="/ontology#Attack"' in killed and 'href="/ontology#Claim"' in killed
+    assert "Number of people killed." in killed  # skos:definition
