@@ -244,6 +244,13 @@ class ClaimView:
     evidence: list[Evidence]
     differs: bool = False
 
+    @property
+    def quoted_elsewhere(self) -> bool:
+        """Whether the statement is already visible in one of the claim's source sentences."""
+        return bool(self.statement) and any(
+            self.statement.strip() in f"{e.before}{e.mention}{e.after}" for e in self.evidence
+        )
+
 
 @dataclass
 class AttackView:
@@ -273,8 +280,29 @@ def attack_view(iri: str) -> AttackView:
         injured=entity.all(str(CKG.injured)),
         claims=claims_about(iri),
     )
+    if not entity.all(RDFS_LABEL):
+        entity.label = describe_attack(view)
     mark_disagreement(view.claims, [v.text for v in killed])
     return view
+
+
+def describe_attack(view: AttackView) -> str:
+    """A title for an attack that has no label: what, by whom, where, when.
+
+    >>> v = AttackView(EntityView("x", "attack", "x", types=[Value("airstrike")]), [Value("Syrian forces")], [], [],
+    ...     [(Value("Raqqa"), [])], [Value("2014-09-06")], [], [], [])
+    >>> describe_attack(v)
+    'Airstrike by Syrian forces in Raqqa, 2014-09-06'
+    """
+    kinds = [t.text for t in view.entity.types if t.text.lower() != "attack"] or ["attack"]
+    title = kinds[0][:1].upper() + kinds[0][1:]
+    if view.perpetrators:
+        title += " by " + " and ".join(v.text for v in view.perpetrators[:2])
+    if view.places:
+        title += " in " + view.places[0][0].text
+    if view.dates:
+        title += ", " + view.dates[0].text
+    return title
 
 
 def claims_about(attack: str) -> list[ClaimView]:
