@@ -65,15 +65,60 @@ def val(term, label=None) -> Value:
     return value_of(term, base(), label)
 
 
-def labels(terms) -> dict[str, object]:
-    """One rdfs:label per IRI among ``terms``, fetched in batches."""
+def labels(terms, *, titles: bool = True) -> dict[str, object]:
+    """One rdfs:label per IRI among ``terms``, fetched in batches; attacks and claims without a
+    label get a title made from their facts (see :func:`titles_for`)."""
     iris = list(dict.fromkeys(t.value for t in terms if isinstance(t, ox.NamedNode)))
     found = {}
     for start in range(0, len(iris), 500):
         values = " ".join(iri_ref(i) for i in iris[start:start + 500])
         for row in select(f"SELECT ?x (SAMPLE(?l) AS ?label) WHERE {{ VALUES ?x {{ {values} }} ?x rdfs:label ?l }} GROUP BY ?x"):
             found[row["x"].value] = row["label"]
+    if titles:
+        found |= titles_for([i for i in iris if i not in found and kind_of(i, base()) in ("attack", "claim")])
     return found
+
+
+def titles_for(iris: list[str]) -> dict[str, str]:
+    """Titles for unlabelled attacks and claims: "Airstrike by X in Y, 2014-09-06", "SOHR: 20 killed".
+
+    One DISTINCT query per fact (joining them would multiply the union graph's duplicates).
+    """
+    if not iris:
+        return {}
+    values = " ".join(iri_ref(i) for i in iris[:500])
+
+    def facts(pattern: str) -> dict[str, list]:
+        found: dict[str, list] = {}
+        for row in select(f"SELECT DISTINCT ?x ?v WHERE {{ VALUES ?x {{ {values} }} {pattern} }} ORDER BY ?v LIMIT 5000"):
+            found.setdefault(row["x"].value, []).append(row["v"])
+        return found
+
+    types = facts("?x a ?v FILTER(?v NOT IN (ckg:Attack, ckg:Claim))")
+    who, where = facts("?x ckg:perpetrator|ckg:claimedBy ?v"), facts("?x ckg:location ?v")
+    when, killed = facts("?x ckg:date ?v"), facts("?x ckg:killed ?v")
+    named = labels([t for found in (who, where, types) for terms in found.values() for t in terms], titles=False)
+
+    def name(term) -> str:
+        label = named.get(term.value)
+        return label.value if label is not None else local_name(term.value)
+
+    titles = {}
+    for iri in iris[:500]:
+        if kind_of(iri, base()) == "claim":
+            source = name(who[iri][0]) if iri in who else "unattributed"
+            titles[iri] = f"{source}: {killed[iri][0].value} killed" if iri in killed else f"claim by {source}"
+            continue
+        kind = name(types[iri][0]) if iri in types else "attack"
+        title = kind[:1].upper() + kind[1:]
+        if iri in who:
+            title += " by " + " and ".join(name(t) for t in who[iri][:2])
+        if iri in where:
+            title += " in " + name(where[iri][0])
+        if iri in when:
+            title += ", " + when[iri][0].value
+        titles[iri] = title
+    return titles
 
 
 def labelled(terms) -> list[Value]:
@@ -157,9 +202,9 @@ def describe(iri: str, *, skip: tuple[str, ...] = ()) -> EntityView:
             continue
         grouped.setdefault(predicate, (_predicate_value(row["p"]), []))[1].append(shown)
     view.properties = sorted(grouped.values(), key=lambda item: _property_order(item[0].iri))
-    labels = [v.text for v in view.all(RDFS_LABEL)]
-    view.label = labels[0] if labels else view.label
-    view.names = list(dict.fromkeys(labels + [v.text for v in view.all(SKOS_ALT)]))
+    given = [v.text for v in view.all(RDFS_LABEL)]
+    view.label = given[0] if given else titles_for([iri]).get(iri, view.label)
+    view.names = list(dict.fromkeys(given + [v.text for v in view.all(SKOS_ALT)]))
     view.incoming = incoming(iri)
     view.evidence = evidence(iri)
     return view
@@ -280,29 +325,8 @@ def attack_view(iri: str) -> AttackView:
         injured=entity.all(str(CKG.injured)),
         claims=claims_about(iri),
     )
-    if not entity.all(RDFS_LABEL):
-        entity.label = describe_attack(view)
     mark_disagreement(view.claims, [v.text for v in killed])
     return view
-
-
-def describe_attack(view: AttackView) -> str:
-    """A title for an attack that has no label: what, by whom, where, when.
-
-    >>> v = AttackView(EntityView("x", "attack", "x", types=[Value("airstrike")]), [Value("Syrian forces")], [], [],
-    ...     [(Value("Raqqa"), [])], [Value("2014-09-06")], [], [], [])
-    >>> describe_attack(v)
-    'Airstrike by Syrian forces in Raqqa, 2014-09-06'
-    """
-    kinds = [t.text for t in view.entity.types if t.text.lower() != "attack"] or ["attack"]
-    title = kinds[0][:1].upper() + kinds[0][1:]
-    if view.perpetrators:
-        title += " by " + " and ".join(v.text for v in view.perpetrators[:2])
-    if view.places:
-        title += " in " + view.places[0][0].text
-    if view.dates:
-        title += ", " + view.dates[0].text
-    return title
 
 
 def claims_about(attack: str) -> list[ClaimView]:

@@ -223,3 +223,15 @@ def test_ontology_page_expands_union_domains(pages_client):
     killed = re.search(r'id="killed".*?</section>', html, re.S).group(0)
     assert 'href="/ontology#Attack"' in killed and 'href="/ontology#Claim"' in killed
     assert "Number of people killed." in killed  # skos:definition
+
+
+def test_unlabelled_attacks_and_claims_get_titles_from_their_facts(pages_app):
+    from server.entities import titles_for
+    from pages_fixtures import BASE
+
+    with pages_app.app_context():
+        titles = titles_for([BASE + "attack/raqqa-bakery-2014-09-06", BASE + "claim/sohr-raqqa-bakery"])
+    assert titles[BASE + "attack/raqqa-bakery-2014-09-06"] == (
+        "Airstrike by Syrian government forces in al-Andalus bakery, 2014-09-06"
+    )
+    assert titles[BASE + "claim/sohr-raqqa-bakery"] == "Syrian Observatory for Human Rights: 20 killed"
