@@ -125,10 +125,11 @@ _PREFIXED = {ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML, ox.Rd
 
 
 def _dataset(request: dict) -> dict:
-    """Store.query arguments for the protocol's dataset: the union graph unless graphs are named."""
+    """Store.query arguments for the protocol's dataset: the store's default graph (the set union of
+    all graphs, kept by every write) unless graphs are named."""
     default, named = request.get("default_graph"), request.get("named_graphs")
     if default is None and named is None:
-        return {"use_default_graph_as_union": True}
+        return {}
     dataset = {"default_graph": [ox.NamedNode(iri) for iri in default or []]}
     if named is not None:
         dataset["named_graphs"] = [ox.NamedNode(iri) for iri in named]
