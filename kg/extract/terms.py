@@ -1,35 +1,26 @@
-"""Ontology terms the extractor writes beyond the contract terms of :class:`kg.vocab.CKG`.
+"""Ontology terms the extractor writes beyond the first contract terms, in one place.
 
-TODO: switch to ``kg.vocab.CKG`` once the ontology branch that adds these terms is merged; this is
-the one place that names them.
+They all live in :class:`kg.vocab.CKG` now; this module keeps the names the writer uses.
 """
 from __future__ import annotations
 
-from rdflib import Namespace
+from kg.vocab import CKG
 
-from kg.vocab import CKG_NS
+confidence = CKG.confidence  # xsd:decimal in [0, 1]; see kg.extract.model for the scale
+unnamed = CKG.unnamed
+memberOf = CKG.memberOf
+country = CKG.country
+basedIn = CKG.basedIn
+operatedBy = CKG.operatedBy
+population = CKG.population
+geonamesId = CKG.geonamesId
+wikidataId = CKG.wikidataId
+statement = CKG.statement
+destroyed = CKG.destroyed
+damaged = CKG.damaged
+EquipmentLoss = CKG.EquipmentLoss
+equipment = CKG.equipment
+count = CKG["count"]  # a DefinedNamespace is a str: attribute access would give str.count
+inferredProperty = CKG.inferredProperty
 
-CKGX = Namespace(CKG_NS)
-
-confidence = CKGX.confidence  # xsd:decimal in [0, 1]; see kg.extract.model for the scale
-unnamed = CKGX.unnamed
-memberOf = CKGX.memberOf
-country = CKGX.country
-basedIn = CKGX.basedIn
-operatedBy = CKGX.operatedBy
-population = CKGX.population
-geonamesId = CKGX.geonamesId
-wikidataId = CKGX.wikidataId
-statement = CKGX.statement
-destroyed = CKGX.destroyed
-damaged = CKGX.damaged
-EquipmentLoss = CKGX.EquipmentLoss
-equipment = CKGX.equipment
-count = CKGX["count"]  # Namespace is a str: .count is str.count
-inferredProperty = CKGX.inferredProperty
-
-ATTACK_CLASSES = {
-    "Shooting": CKGX.Shooting,
-    "Raid": CKGX.Raid,
-    "Ambush": CKGX.Ambush,
-}
+ATTACK_CLASSES = {"Shooting": CKG.Shooting, "Raid": CKG.Raid, "Ambush": CKG.Ambush}
