@@ -146,6 +146,7 @@ def resolve_actors(state: State) -> None:
     _acronyms(state)
     for sentence in state.sentences:
         _demonym_phrases(state, sentence)
+        _government_phrases(state, sentence)
         _countries_as_agents(state, sentence)
         _unnamed_members(state, sentence)
         _fuzzy_and_new(state, sentence)
@@ -242,6 +243,24 @@ def _demonym_phrases(state: State, sentence: Sentence) -> None:
         add_actor_ref(state, sentence, state_actor(state, cc), tok.i, end, 0.85, "demonym")
 
 
+def _government_phrases(state: State, sentence: Sentence) -> None:
+    """"a government helicopter", "regime forces": the state forces of the article's country."""
+    from kg.extract.coref import most_salient
+
+    for tok in sentence.span:
+        if tok.lower_ not in ("government", "regime", "pro-government") or tok.dep_ not in ("amod", "compound", "nmod"):
+            continue
+        head = tok.head
+        if head.lemma_.lower() not in FORCE_NOUNS or head.i < tok.i or not _free(state, sentence, tok.i, head.i + 1):
+            continue
+        actor = most_salient(state, sentence.index, "StateActor")
+        context = state.notes.get("context", set())
+        if actor is None and len(context) == 1:
+            actor = state_actor(state, next(iter(context)))
+        if actor is not None:
+            add_actor_ref(state, sentence, actor, tok.i, head.i + 1, 0.7, "government-phrase")
+
+
 def _countries_as_agents(state: State, sentence: Sentence) -> None:
     """A country that acts ("The US carried out ...") is its state."""
     for ref in state.refs_in(sentence.index, "place"):
@@ -269,11 +288,10 @@ def _unnamed_members(state: State, sentence: Sentence) -> None:
             continue
         det = min(c.i for c in tok.lefts)
         number = sum(1 for e in state.entities.values() if e.props.get("unnamed") and e.props.get("member_of") == group)
-        label = f"unnamed {state.entity('actor', group).label} {tok.lemma_.lower()}"
+        label = f"unnamed {tok.lemma_.lower()}"
         person = state.add_entity(Entity("actor", f"{state.article_key}-{label}-{number}", label, {"Person"},
                                          props={"unnamed": True, "member_of": group}))
         add_actor_ref(state, sentence, person, det, tok.i + 1, 0.75, "unnamed-member")
-        _ = doc
 
 
 def _fuzzy_and_new(state: State, sentence: Sentence) -> None:

@@ -39,6 +39,7 @@ VERB_TRIGGERS = {
     "pound": ("Attack", False), "bombard": ("Airstrike", True), "raid": ("Raid", False), "ambush": ("Ambush", True),
     "shoot": ("Shooting", False), "explode": ("Bombing", False), "detonate": ("Bombing", False), "clash": ("ArmedClash", False),
     "assassinate": ("Attack", True), "storm": ("Attack", False), "blow": ("Bombing", True),
+    "fight": ("ArmedClash", False),
 }
 MODIFIER_TYPES = {
     "air": "Airstrike", "aerial": "Airstrike", "drone": "Airstrike", "jet": "Airstrike", "warplane": "Airstrike",
@@ -139,7 +140,10 @@ def _attack_at(state: State, sentence: Sentence, tok, reference: date | None):
     anaphoric = anaphoric or _definite_bare(tok)
     attack = Attack(kind, sentences=[sentence.index], trigger=sentence.offsets(tok), strong=strong)
     attack.perpetrators = _perpetrators(state, sentence, tok)
-    if kind == "Execution":
+    if kind == "ArmedClash":
+        sides = _clash_sides(state, sentence, tok, attack.perpetrators)
+        attack.perpetrators, attack.targets = sides, list(sides)
+    elif kind == "Execution":
         attack.victims = _victims(state, sentence, tok)
     else:
         attack.targets, attack.victims = _targets(state, sentence, tok)
@@ -288,6 +292,21 @@ def _perpetrators(state: State, sentence: Sentence, tok) -> list[str]:
             if child.dep_ == "nsubj":
                 return _actor_keys(state, sentence, child) or _instrument_owner(state, sentence, child)
     return _subject_of_clause(state, sentence, tok)
+
+
+def _clash_sides(state: State, sentence: Sentence, tok, found: list[str]) -> list[str]:
+    """Both sides of a clash ("clashes between A and B", "A fought B", "A clashed with B") are
+    perpetrator and target alike."""
+    sides = list(found)
+    for child in tok.children:
+        if child.dep_ in ("prep", "dobj", "nsubj") and (child.dep_ != "prep" or child.lower_ in ("between", "with", "against")):
+            phrases = [c for c in child.children if c.dep_ == "pobj"] if child.dep_ == "prep" else [child]
+            for phrase in phrases:
+                for node in _phrase_nodes(phrase):
+                    ref = state.ref_at(sentence.index, node.i, "actor")
+                    if ref and ref.key not in sides:
+                        sides.append(ref.key)
+    return sides
 
 
 def _instrument_owner(state: State, sentence: Sentence, noun) -> list[str]:

@@ -23,6 +23,7 @@ LINE_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
         ("teaser", r"^.{0,250}\bread (?:more|the rest|the full story)(?: here| at .{1,40})?\.?$"),
         ("follow", r"^follow (?:\S+ ){1,5}on (?:twitter|facebook|instagram|x)\b.{0,80}$"),
         ("watch", r"^(?:watch|listen to|see) .{0,200}\bhere\.?$"),
+        ("credits", r"^\((?:reporting|writing|additional reporting|editing)(?: by)? [^()]{2,200}\)$"),
         ("share", r"^(?:share (?:this|on)|click here|sign up|subscribe|advertisement|related:|also read:|see also:).{0,150}$"),
     )
 )

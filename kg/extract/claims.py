@@ -66,6 +66,10 @@ def attributions(state: State, sentence: Sentence) -> list[tuple[str, str, float
             for to in (c for c in tok.children if c.lower_ == "to"):
                 for pobj in (c for c in to.children if c.dep_ == "pobj"):
                     found.append((_source_of(state, sentence, pobj), "according to", 0.85))
+        elif lemma == "put" and any(c.dep_ == "dobj" and c.lemma_.lower() in ("toll", "figure", "number", "count") for c in tok.children) \
+                and any(c.dep_ == "nsubj" for c in tok.children):
+            subject = next(c for c in tok.children if c.dep_ == "nsubj")
+            found.append((_source_of(state, sentence, subject), tok.text, 0.8))  # "X put the death toll at 14"
         elif lemma in SAY_VERBS and tok.pos_ == "VERB" and _reports(tok):
             subjects = [c for c in tok.children if c.dep_ == "nsubj"]
             agents = [g for c in tok.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]

@@ -9,13 +9,14 @@ from kg.extract.model import Attack, Claim, State
 from kg.extract.pipeline import component
 
 OPERATED_MARKERS = {"run", "controlled", "held", "operated", "owned", "managed", "backed"}
-FIGURE_REACH = 3  # sentences after an attack's last mention that may still report its toll
+FIGURE_REACH = 5  # sentences after an attack's last mention that may still report its toll
 
 
 @component("consolidate")
 def consolidate(state: State) -> None:
     _attach_figures(state)
     _attach_claims(state)
+    _claims_on_the_attack(state)
     _passing_attacks_as_claims(state)
     _facility_operators(state)
     _cities_in_regions(state)
@@ -92,6 +93,30 @@ def _attach_claims(state: State) -> None:
                 claim.attacks.append(index)
                 claim.about = None
                 break
+
+
+RESPONSE_CUES = {"deny", "blame", "accuse", "condemn", "reject", "dismiss"}
+
+
+def _claims_on_the_attack(state: State) -> None:
+    """A denial or accusation with no attack of its own, or a claim by an attack's perpetrator, is
+    about that attack (the article's main one for a denial)."""
+    main = [i for i, a in enumerate(state.attacks) if not a.passing]
+    if not main:
+        return
+    for claim in state.claims:
+        if claim.attacks:
+            continue
+        own = [i for i in main if claim.source in state.attacks[i].perpetrators]
+        if own:
+            claim.attacks, claim.about = own[:1], None
+        elif claim.cue.lower() in RESPONSE_CUES or _lemma_of(state, claim) in RESPONSE_CUES:
+            claim.attacks, claim.about = [max(main, key=lambda i: len(state.attacks[i].sentences))], None
+
+
+def _lemma_of(state: State, claim: Claim) -> str:
+    sentence = state.sentences[claim.sentence].span
+    return next((t.lemma_.lower() for t in sentence if t.text == claim.cue), "")
 
 
 def _passing_attacks_as_claims(state: State) -> None:

@@ -14,6 +14,7 @@ AGENCIES = {"Reuters": "Reuters", "AP": "Associated Press", "AFP": "Agence Franc
 _NAME = r"[A-Z][a-z'’-]+(?:\s+[A-Z]\.)?(?:\s+(?:al-|de |van |bin )?[A-Z][A-Za-z'’-]+){1,2}"
 _FOLLOW = re.compile(rf"^Follow\s+(?P<name>{_NAME})\s+on\s+(?:Twitter|X|Facebook|Instagram)\b")
 _BYLINE = re.compile(rf"^By\s+(?P<name>{_NAME})(?:\s*(?:,|and|\||$))")
+_CREDITS = re.compile(rf"^\((?:Reporting|Writing)\s+by\s+(?P<name>{_NAME})")
 _NEWS_ORG = re.compile(r"\b(?P<org>(?:[A-Z][A-Za-z0-9&]*\s){1,3}News)\b")
 _MAX_TITLE = 200
 _IMPERATIVES = {"Watch", "Read", "Follow", "See", "Listen", "Subscribe", "Visit", "More", "From", "Via"}
@@ -45,13 +46,14 @@ def infer_title(state: State) -> str | None:
 
 
 def infer_author(state: State) -> str | None:
-    """From a byline near the top or a closing "Follow <Name> on Twitter"."""
+    """From a byline near the top, a closing "Follow <Name> on Twitter" or "(Reporting by <Name>; ...)"."""
     for segment in state.segments[:6]:
         match = _BYLINE.match(state.text[segment.start:segment.end])
         if match:
             return match.group("name")
     for segment in reversed(state.segments):
-        match = _FOLLOW.match(state.text[segment.start:segment.end])
+        line = state.text[segment.start:segment.end]
+        match = _FOLLOW.match(line) or _CREDITS.match(line)
         if match:
             return match.group("name")
     return None
