@@ -201,6 +201,8 @@ class _Writer:
                     g.add((node, prop, self.iri(kind, key)))
             for key in attack.targets:
                 g.add((node, CKG.target, self.target_iri(key)))
+                if "Facility" in getattr(self.x.entities.get(("place", key)), "types", ()):
+                    g.add((node, CKG.location, self.iri("place", key)))  # attacked at the facility itself
             for value in attack.dates:
                 g.add((node, CKG.date, _date_literal(value)))
             self.figures(node, attack.killed, attack.injured, attack.losses)

@@ -334,6 +334,10 @@ def _plausible_name(text: str) -> bool:
 
 def _named_actor(state: State, text: str, label: str) -> Entity:
     """A new person or organisation; a surname alone joins the full name met before."""
+    if label != "PERSON":
+        for entity in state.entities.values():  # "Ahrar" after "Ahrar al-Sham"
+            if entity.kind == "actor" and entity.types & {"ArmedGroup", "Organization", "StateActor"} and entity.label.startswith(text + " "):
+                return entity
     if label == "PERSON":
         for entity in state.entities.values():
             if entity.kind == "actor" and "Person" in entity.types and entity.label.split()[-1] == text and " " in entity.label:

@@ -39,7 +39,7 @@ VERB_TRIGGERS = {
     "pound": ("Attack", False), "bombard": ("Airstrike", True), "raid": ("Raid", False), "ambush": ("Ambush", True),
     "shoot": ("Shooting", False), "explode": ("Bombing", False), "detonate": ("Bombing", False), "clash": ("ArmedClash", False),
     "assassinate": ("Attack", True), "storm": ("Attack", False), "blow": ("Bombing", True),
-    "fight": ("ArmedClash", False),
+    "fight": ("ArmedClash", False), "battle": ("ArmedClash", False),
 }
 MODIFIER_TYPES = {
     "air": "Airstrike", "aerial": "Airstrike", "drone": "Airstrike", "jet": "Airstrike", "warplane": "Airstrike",
@@ -410,7 +410,7 @@ def _places(state: State, sentence: Sentence, tok) -> list[str]:
     keys = []
     for node in scope:
         for child in node.children:
-            if child.dep_ == "prep" and child.lower_ in LOCATIVE:
+            if child.dep_ == "prep" and (child.lower_ in LOCATIVE or child.lower_ == "for" and node.lemma_.lower() in ("battle", "fight", "clash")):
                 keys += _place_keys(state, sentence, child)
             elif child.dep_ == "dobj" and node is tok.head and tok.dep_ == "nsubj" or child.dep_ == "dobj" and node is tok and tok.pos_ == "VERB":
                 keys += _place_keys(state, sentence, child)  # "strikes hit Aleppo", "shelled Aleppo"
@@ -504,43 +504,69 @@ def _passing(sentence: Sentence, tok, attack: Attack, reference: date | None) ->
     words = {c.lemma_.lower() for c in tok.lefts} | {g.lemma_.lower() for g in _governors(tok, 4)}
     if words & PAST_CUES:
         return True
+    clause = _clause_verb(tok)
+    if clause is not None and any(c.dep_ == "prep" and c.lower_ in ("until", "till") for c in clause.children):
+        return True  # "fought together until last year"
     if attack.dates and reference and all(len(d) == 4 or d < (reference.replace(day=1)).isoformat() for d in attack.dates):
         return True
     return False
 
 
-def _compatible(a: Attack, b: Attack) -> bool:
+def _compatible(state: State, a: Attack, b: Attack) -> bool:
     family = lambda t: FAMILIES.get(t, t)  # noqa: E731
     if family(a.type) != family(b.type) and "Attack" not in (family(a.type), family(b.type)):
         return False
     if a.passing != b.passing:
         return False
     if set(a.sentences) & set(b.sentences) and "Attack" in (family(a.type), family(b.type)):
-        return not _conflicting(a, b)  # "airstrikes ... hit Aleppo": one attack told twice in a sentence
-    for x, y in ((a.places, b.places), (a.perpetrators, b.perpetrators), (a.dates, b.dates)):
-        if x and y and not set(x) & set(y):
-            return False
-    if not _conflicting(a, b) and family(a.type) == family(b.type) and (not (b.places or b.perpetrators) or not (a.places or a.perpetrators)):
+        return not _conflicting(state, a, b)  # "airstrikes ... hit Aleppo": one attack told twice in a sentence
+    if _conflicting(state, a, b):
+        return False
+    if family(a.type) == family(b.type) and (not (b.places or b.perpetrators) or not (a.places or a.perpetrators)):
         return True  # an under-specified mention of an attack type already told is that attack
     shared = lambda x, y: bool(set(x) & set(y))  # noqa: E731
-    same_place = shared(a.places, b.places) and (shared(a.perpetrators, b.perpetrators) or not (a.perpetrators and b.perpetrators))
+    same_place = _places_agree(state, a.places, b.places) and (shared(a.perpetrators, b.perpetrators) or not (a.perpetrators and b.perpetrators))
     same_day = shared(a.perpetrators, b.perpetrators) and shared(a.dates, b.dates)
     return same_place or same_day or shared(a.targets, b.targets) and shared(a.perpetrators, b.perpetrators)
 
 
-def _conflicting(a: Attack, b: Attack) -> bool:
-    return any(x and y and not set(x) & set(y) for x, y in ((a.places, b.places), (a.perpetrators, b.perpetrators), (a.dates, b.dates)))
+def _conflicting(state: State, a: Attack, b: Attack) -> bool:
+    if a.places and b.places and not _places_agree(state, a.places, b.places):
+        return True
+    return any(x and y and not set(x) & set(y) for x, y in ((a.perpetrators, b.perpetrators), (a.dates, b.dates)))
+
+
+def _places_agree(state: State, xs: list[str], ys: list[str]) -> bool:
+    """The same place, or one inside the other (Saraqeb and northwestern Syria)."""
+    def around(key: str) -> set[str]:
+        found, place = {key}, state.entity("place", key)
+        while place is not None and place.props.get("located_in") and place.props["located_in"] not in found:
+            found.add(place.props["located_in"])
+            place = state.entity("place", place.props["located_in"])
+        return found
+
+    def coarse(key: str) -> bool:
+        place = state.entity("place", key)
+        return place is not None and bool(place.types & {"Country", "Region"})
+
+    for x in xs:
+        for y in ys:
+            if x == y or x in around(y) or y in around(x):
+                return True
+            if (coarse(x) or coarse(y)) and around(x) & around(y) - {x, y}:
+                return True
+    return False
 
 
 def merge_mention(state: State, attack: Attack, anaphoric: bool) -> None:
     """Add one mention: merged into the attack it refers to, else a new attack."""
     target = None
     if anaphoric and state.attacks:
-        candidates = [a for a in state.attacks if not a.passing and a.sentences[-1] <= attack.sentences[0] and not _conflicting(a, attack)
+        candidates = [a for a in state.attacks if not a.passing and a.sentences[-1] <= attack.sentences[0] and not _conflicting(state, a, attack)
                       and (attack.type in ("Attack", "Raid") or FAMILIES.get(a.type, a.type) in (attack.type, "Attack"))]
         target = max(candidates, key=lambda a: a.sentences[-1], default=None)
     if target is None:
-        target = next((a for a in reversed(state.attacks) if _compatible(a, attack)), None)
+        target = next((a for a in reversed(state.attacks) if _compatible(state, a, attack)), None)
     if target is None:
         if anaphoric and not (attack.places or attack.perpetrators or attack.targets):
             return

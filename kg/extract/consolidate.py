@@ -29,10 +29,11 @@ def _attack_for_sentence(state: State, sent: int) -> int | None:
     here = [i for i, a in enumerate(state.attacks) if sent in a.sentences]
     if here:
         return here[0]
-    before = [(max(s for s in a.sentences if s <= sent), i) for i, a in enumerate(state.attacks)
+    before = [(max(s for s in a.sentences if s <= sent), len(a.sentences), -i) for i, a in enumerate(state.attacks)
               if not a.passing and any(s <= sent for s in a.sentences)]
     if before:
-        last, index = max(before)
+        last, _, index = max(before)
+        index = -index
         if sent - last <= FIGURE_REACH:
             return index
     return None

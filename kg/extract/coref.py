@@ -42,6 +42,8 @@ def _resolve_noun(state: State, sentence: Sentence, tok) -> None:
                 target.props["based_in_place"] = based
             add_actor_ref(state, sentence, target, start, tok.i + 1, 0.65, "coref")
         return
+    if lemma in ARMED_GROUP_NOUNS and tok.tag_ == "NNS" and tok.lower_ not in BARE_PLURALS:
+        return  # "two rival groups": several groups, not the salient one
     if lemma in ARMED_GROUP_NOUNS and (definite or tok.lower_ in BARE_PLURALS):
         target = most_salient(state, sentence.index, "ArmedGroup")
     elif lemma in STATE_NOUNS and definite and not any(c.dep_ in ("amod", "compound") for c in lefts):
