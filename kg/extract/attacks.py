@@ -291,7 +291,18 @@ def _perpetrators(state: State, sentence: Sentence, tok) -> list[str]:
         for child in tok.children:
             if child.dep_ == "nsubj":
                 return _actor_keys(state, sentence, child) or _instrument_owner(state, sentence, child)
-    return _subject_of_clause(state, sentence, tok)
+    return _subject_of_clause(state, sentence, tok) or _accused_in_sentence(state, sentence)
+
+
+def _accused_in_sentence(state: State, sentence: Sentence) -> list[str]:
+    """"..., accusing government forces of dropping the gas": the accused of the sentence."""
+    for verb in sentence.span:
+        if verb.lemma_.lower() in ("accuse", "blame") and verb.pos_ == "VERB":
+            for obj in (c for c in verb.children if c.dep_ == "dobj"):
+                keys = _actor_keys(state, sentence, obj)
+                if keys:
+                    return keys
+    return []
 
 
 def _clash_sides(state: State, sentence: Sentence, tok, found: list[str]) -> list[str]:
@@ -407,6 +418,8 @@ def _victim_group(state: State, sentence: Sentence, noun) -> Entity:
 def _places(state: State, sentence: Sentence, tok) -> list[str]:
     """Places the clause puts the attack in: "in/near X" on the trigger or its verb, else in the sentence."""
     scope = [tok] + list(_governors(tok, 2))
+    if tok.pos_ == "VERB":
+        scope += [c for c in tok.children if c.dep_ == "nsubj"]  # "gunmen in Tripoli fought"
     keys = []
     for node in scope:
         for child in node.children:

@@ -109,10 +109,24 @@ def _claims_on_the_attack(state: State) -> None:
         if claim.attacks:
             continue
         own = [i for i in main if claim.source in state.attacks[i].perpetrators]
+        principal = max(main, key=lambda i: (len(state.attacks[i].sentences), -i))
         if own:
             claim.attacks, claim.about = own[:1], None
-        elif claim.cue.lower() in RESPONSE_CUES or _lemma_of(state, claim) in RESPONSE_CUES:
-            claim.attacks, claim.about = [max(main, key=lambda i: len(state.attacks[i].sentences))], None
+        elif claim.cue.lower() in RESPONSE_CUES or _lemma_of(state, claim) in RESPONSE_CUES or _tells_of_attack(state, claim, principal):
+            claim.attacks, claim.about = [principal], None
+
+
+WEAPON_WORDS = {"gas", "chlorine", "sarin", "helicopter", "jet", "warplane", "barrel", "shell", "missile", "rocket", "bomb", "sniper", "mortar", "artillery", "aircraft", "drone"}
+
+
+def _tells_of_attack(state: State, claim: Claim, index: int) -> bool:
+    """The claim's sentence speaks of weapons or of the attack's perpetrator or target."""
+    attack = state.attacks[index]
+    sentence = state.sentences[claim.sentence]
+    if any(t.lemma_.lower() in WEAPON_WORDS for t in sentence.span):
+        return True
+    keys = {r.key for r in state.refs_in(claim.sentence, "actor")}
+    return bool(keys & (set(attack.perpetrators) | set(attack.targets)) - {claim.source})
 
 
 def _lemma_of(state: State, claim: Claim) -> str:
