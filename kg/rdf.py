@@ -98,7 +98,7 @@ def _decimal(value: float) -> Literal:
 
 
 def _date_literal(value: str) -> Literal:
-    return Literal(value, datatype=XSD.gYear if len(value) == 4 else XSD.date)
+    return Literal(value, datatype={4: XSD.gYear, 7: XSD.gYearMonth}.get(len(value), XSD.date))
 
 
 class _Writer:

@@ -520,7 +520,7 @@ def _passing(sentence: Sentence, tok, attack: Attack, reference: date | None) ->
     clause = _clause_verb(tok)
     if clause is not None and any(c.dep_ == "prep" and c.lower_ in ("until", "till") for c in clause.children):
         return True  # "fought together until last year"
-    if attack.dates and reference and all(len(d) == 4 or d < (reference.replace(day=1)).isoformat() for d in attack.dates):
+    if attack.dates and reference and all(len(d) == 4 or d < reference.replace(day=1).isoformat()[:len(d)] for d in attack.dates):
         return True
     return False
 
@@ -546,7 +546,9 @@ def _compatible(state: State, a: Attack, b: Attack) -> bool:
 def _conflicting(state: State, a: Attack, b: Attack) -> bool:
     if a.places and b.places and not _places_agree(state, a.places, b.places):
         return True
-    return any(x and y and not set(x) & set(y) for x, y in ((a.perpetrators, b.perpetrators), (a.dates, b.dates)))
+    if a.dates and b.dates and not any(x.startswith(y) or y.startswith(x) for x in a.dates for y in b.dates):
+        return True
+    return bool(a.perpetrators and b.perpetrators and not set(a.perpetrators) & set(b.perpetrators))
 
 
 def _places_agree(state: State, xs: list[str], ys: list[str]) -> bool:

@@ -10,6 +10,8 @@ other weekday is the most recent past one).
 ['2014-09-05', '2014-09-06']
 >>> resolve_expression("last year", date(2014, 9, 6))
 ['2013']
+>>> resolve_expression("in October", date(2017, 1, 7))
+['2016-10']
 >>> find_dates("BEIRUT, Sept. 6, 2014 (Reuters)")[0][2]
 '2014-09-06'
 """
@@ -84,7 +86,7 @@ def resolve_weekday(weekday: int, reference: date) -> date:
 
 
 def resolve_expression(expression: str, reference: date | None) -> list[str]:
-    """ISO dates (or a year, ``YYYY``) an expression like "on Friday and Saturday" denotes."""
+    """ISO dates (or a month ``YYYY-MM``, or a year ``YYYY``) an expression like "on Friday and Saturday" denotes."""
     lowered = expression.lower()
     explicit = [value for _, _, value in find_dates(expression, reference)]
     if explicit:
@@ -94,6 +96,11 @@ def resolve_expression(expression: str, reference: date | None) -> list[str]:
         return [year.group(1)]
     if reference is None:
         return []
+    month = re.fullmatch(rf"(?:in |last |early |late |mid-?)?{_MONTH_RE}(?:,?\s+(?P<year>(?:19|20)\d\d))?", expression.strip(), re.IGNORECASE)
+    if month:
+        number = month_number(month.group("month"))
+        year = int(month.group("year") or (reference.year if number <= reference.month else reference.year - 1))
+        return [f"{year:04d}-{number:02d}"]
     if re.search(r"\blast year\b", lowered):
         return [str(reference.year - 1)]
     if re.search(r"\bthis year\b", lowered):

@@ -32,6 +32,11 @@ _UNITS = {
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
 _SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
 MAX_FIGURE = 10_000_000
+NOT_PEOPLE = {
+    "dollar", "dlr", "ton", "tonne", "km", "kilometre", "kilometer", "mile", "percent", "pct", "year", "month", "week", "day",
+    "hour", "minute", "vehicle", "tank", "truck", "car", "house", "building", "home", "village", "shop", "barrel", "round",
+    "rocket", "missile", "shell", "bomb", "share", "point", "bag", "acre", "hectare", "metre", "meter", "foot", "feet", "time",
+}
 
 
 def number_value(text: str) -> int | None:
@@ -96,9 +101,8 @@ def sentence_figures(sentence: Sentence) -> dict:
 def _casualty_kind(number) -> str | None:
     """"killed" or "injured" when the number counts people the sentence says died or were hurt."""
     noun = number.head if number.dep_ in ("nummod", "quantmod") else number
-    if number.dep_ in ("nummod", "quantmod") and noun.lemma_.lower() not in PEOPLE_WORDS and not noun.pos_ == "PROPN":
-        if not any(c.dep_ == "prep" and c.lower_ == "of" for c in noun.children):
-            return None
+    if number.dep_ in ("nummod", "quantmod") and noun.lemma_.lower() in NOT_PEOPLE:
+        return None
     if noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.lemma_.lower() in PEOPLE_WORDS | {"dozen", "score", "hundred"}:
         noun = noun.head.head
     for relative in noun.children:
@@ -123,8 +127,8 @@ def _casualty_kind(number) -> str | None:
 def _predicate_kind(head, argument) -> str | None:
     lemma = head.lemma_.lower()
     if lemma in KILL_WORDS or any(c.dep_ in ("acomp", "oprd", "xcomp") and _lemma_in(c, KILL_WORDS) for c in head.children):
-        if argument.dep_ == "dobj" and lemma in ("lose",):
-            return None
+        if argument.dep_ == "dobj" and lemma == "lose" and argument.lemma_.lower() not in PEOPLE_WORDS:
+            return None  # "lost seven men" is a toll; "lost two tanks" is not
         return "killed"
     if lemma in INJURE_WORDS or any(c.dep_ in ("acomp", "oprd", "xcomp") and _lemma_in(c, INJURE_WORDS) for c in head.children):
         return "injured"
