@@ -230,6 +230,8 @@ class _Writer:
             node = mint("claim", f"{self.article_key}-{start}-{end}-{slugify(claim.source)}")
             g.add((node, RDF.type, CKG.Claim))
             g.add((node, CKG.claimedBy, self.iri("actor", claim.source)))
+            if claim.on_behalf_of:
+                g.add((node, CKG.claimedBy, self.iri("actor", claim.on_behalf_of)))  # an official speaks for the group
             for index in claim.attacks:
                 g.add((node, CKG.about, self.attack_nodes[index]))
             if not claim.attacks and claim.about:

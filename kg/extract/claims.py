@@ -25,6 +25,7 @@ SOURCE_NOUNS = {
     "channel", "television", "newspaper", "outlet", "correspondent", "journalist", "reporter", "investigator", "team",
 }
 STATE_SOURCE_NOUNS = {"ministry", "government", "army", "military", "forces", "force", "authorities", "authority", "spokesman", "official", "officials"}
+SPOKESPEOPLE = {"official", "spokesman", "spokeswoman", "spokesperson", "source", "officer"}
 PRONOUN_TYPES = {"he": "Person", "she": "Person", "it": "Organization", "they": "Organization"}
 
 
@@ -47,6 +48,9 @@ def _add_claim(state: State, sentence: Sentence, source: str, cue: str, span, co
     if any(c.sentence == sentence.index and c.source == source for c in state.claims):
         return
     claim = Claim(sentence.index, span, source, cue, confidence=confidence)
+    speaker = state.entity("actor", source)
+    if speaker is not None and speaker.props.get("member_of") and speaker.label.split()[-1] in SPOKESPEOPLE:
+        claim.on_behalf_of = speaker.props["member_of"]
     figures = state.sentence_figures.get(sentence.index, {})
     claim.killed = [v for v, _ in figures.get("killed", ())]
     claim.injured = [v for v, _ in figures.get("injured", ())]

@@ -134,6 +134,7 @@ class Claim:
     injured: list[int] = field(default_factory=list)
     losses: list[Loss] = field(default_factory=list)
     confidence: float = 0.8
+    on_behalf_of: str | None = None  # the group an unnamed spokesman or official speaks for
 
 
 @dataclass
