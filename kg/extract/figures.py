@@ -101,6 +101,8 @@ def sentence_figures(sentence: Sentence) -> dict:
 def _casualty_kind(number) -> str | None:
     """"killed" or "injured" when the number counts people the sentence says died or were hurt."""
     noun = number.head if number.dep_ in ("nummod", "quantmod") else number
+    if noun.lemma_.lower() in ("body", "corpse") and noun is not number:
+        return "killed"  # "21 bodies were brought in"
     if number.dep_ in ("nummod", "quantmod") and noun.lemma_.lower() in NOT_PEOPLE:
         return None
     if noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.lemma_.lower() in PEOPLE_WORDS | {"dozen", "score", "hundred"}:
