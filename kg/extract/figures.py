@@ -32,6 +32,7 @@ _UNITS = {
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
 _SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
 MAX_FIGURE = 10_000_000
+MORGUE_VERBS = {"bring", "receive", "arrive", "take", "count", "transfer", "deliver"}
 NOT_PEOPLE = {
     "dollar", "dlr", "ton", "tonne", "km", "kilometre", "kilometer", "mile", "percent", "pct", "year", "month", "week", "day",
     "hour", "minute", "vehicle", "tank", "truck", "car", "house", "building", "home", "village", "shop", "barrel", "round",
@@ -101,8 +102,8 @@ def sentence_figures(sentence: Sentence) -> dict:
 def _casualty_kind(number) -> str | None:
     """"killed" or "injured" when the number counts people the sentence says died or were hurt."""
     noun = number.head if number.dep_ in ("nummod", "quantmod") else number
-    if noun.lemma_.lower() in ("body", "corpse") and noun is not number:
-        return "killed"  # "21 bodies were brought in"
+    if noun.lemma_.lower() in ("body", "corpse") and noun is not number and noun.head.lemma_.lower() in MORGUE_VERBS:
+        return "killed"  # "21 bodies were brought in" (a hospital's count, not "pulled three bodies out")
     if number.dep_ in ("nummod", "quantmod") and noun.lemma_.lower() in NOT_PEOPLE:
         return None
     if noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.lemma_.lower() in PEOPLE_WORDS | {"dozen", "score", "hundred"}:
