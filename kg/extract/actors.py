@@ -219,7 +219,9 @@ def _new_org_before(state: State, sentence: Sentence, paren_i: int) -> Ref | Non
 
 
 def _initials_match(acronym: str, name: str) -> bool:
-    """>>> _initials_match("SOHR", "Syrian Observatory for Human Rights")
+    """Whether an acronym abbreviates a name.
+
+    >>> _initials_match("SOHR", "Syrian Observatory for Human Rights")
     True
     """
     words = [w for w in re.split(r"[\s-]+", name) if w and w[0].isupper()]

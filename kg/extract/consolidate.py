@@ -73,7 +73,9 @@ def _unique(items: list) -> list:
 
 
 def _figure(own: list[int] | None, claimed: list[list[int]]) -> list[int]:
-    """>>> _figure([25, 20], [[3, 8]]), _figure([], [[20], [3, 8, 9]])
+    """The attack's figure: its own (largest) figure, else the lowest of the claims' figures.
+
+    >>> _figure([25, 20], [[3, 8]]), _figure([], [[20], [3, 8, 9]])
     ([25], [9])
     """
     if own:

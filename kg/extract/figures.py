@@ -13,7 +13,7 @@ import re
 from kg.extract.model import Loss, Sentence, State
 from kg.extract.pipeline import component
 
-KILL_WORDS = {"kill", "die", "dead", "behead", "execute", "massacre", "slay", "murder", "perish", "slaughter", "death", "fatality", "dead", "lose"}
+KILL_WORDS = {"kill", "die", "dead", "behead", "execute", "massacre", "slay", "murder", "perish", "slaughter", "death", "fatality", "lose"}
 INJURE_WORDS = {"wound", "injure", "hurt", "injury", "casualty", "wounded", "injured", "treat", "hospitalise", "hospitalize"}
 TOLL_WORDS = {"toll", "death", "number", "count", "tally"}
 RISE_WORDS = {"rise", "climb", "reach", "increase", "jump", "hit", "stand", "put", "soar"}

@@ -30,11 +30,7 @@ def component(name: str) -> Callable[[Component], Component]:
 
 
 def read_config(path: Path = PIPELINE_CFG) -> list[str]:
-    """Component names in order; ``#`` starts a comment.
-
-    >>> read_config.__doc__ is not None
-    True
-    """
+    """Component names in order, one per line; ``#`` starts a comment."""
     names = []
     for line in path.read_text(encoding="utf-8").splitlines():
         name = line.split("#", 1)[0].strip()
