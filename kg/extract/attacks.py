@@ -63,7 +63,7 @@ CONFLICT_WORDS = {
     "missile", "rocket", "bomb", "explosive", "artillery", "mortar", "airstrike", "terrorist", "kill", "dead", "wound",
     "casualty", "civilian", "warplane", "combat", "militia", "shelling", "bombing", "air", "armed", "war", "jet",
     "terrorist", "terror", "terrorism", "explosive", "victim", "injure", "attacker", "assailant", "gunfire", "bomber",
-    "blast", "explosion", "security", "massacre", "hostage", "die", "death",
+    "blast", "explosion", "massacre", "hostage", "die", "death",
 }
 HARD_CONFLICT = {
     "warplane", "militant", "rebel", "troop", "soldier", "missile", "artillery", "mortar", "airstrike", "jihadist",
@@ -78,8 +78,8 @@ NON_CONFLICT = {  # senses of ambiguous triggers outside armed conflict, told by
     "target": _MONEY | {"goal", "output", "production", "budget", "sanction", "audience", "voter", "campaign", "ad"},
     "hit": _MONEY | {"record", "low", "high", "sanction", "song", "box", "chart"},
     "attack": _MONEY | {"heart", "panic", "asthma", "cyber", "criticism"}, "raid": _MONEY | {"bear", "dawn", "corporate", "police"},
-    "explosion": {"gas", "boiler", "factory", "mine", "plant", "refinery", "accident", "leak"},
-    "blast": {"gas", "boiler", "factory", "mine", "plant", "refinery", "accident", "leak"},
+    "explosion": {"gas", "boiler", "factory", "mine", "plant", "refinery", "accident", "leak", "activity", "growth"} | _MONEY,
+    "blast": {"gas", "boiler", "factory", "mine", "plant", "refinery", "accident", "leak", "furnace"} | _MONEY,
     "shoot": {"film", "movie", "photo", "video", "scene"}, "execute": _MONEY | {"order", "contract", "plan", "agreement", "deal", "trade"},
     "execution": _MONEY | {"order", "contract", "plan", "strategy", "deal", "trade"}, "offensive": {"charm", "diplomatic", "sales", "marketing"},
     "assault": {"sexual", "sexually", "rape"}, "storm": {"weather", "rain", "snow", "wind", "hurricane", "tropical"},
