@@ -13,17 +13,13 @@ from kg.extract.pipeline import component
 SAY_VERBS = {
     "say", "claim", "report", "state", "announce", "confirm", "tell", "add", "allege", "deny", "warn", "estimate",
     "insist", "note", "write", "tweet", "post", "accuse", "blame", "acknowledge", "admit", "declare", "assert",
-    "quote", "cite", "publish", "document", "record", "show", "reveal",
+    "quote", "cite", "publish", "document", "record", "show", "reveal", "find", "suggest", "argue", "describe",
+    "criticize", "criticise", "echo", "identify", "predict", "explain", "announce", "insist", "maintain", "concede",
 }
+NEEDS_CLAUSE = {"find", "show", "suggest", "argue", "describe", "criticize", "criticise", "echo", "identify", "predict", "record", "reveal"}
 UNNAMED_CUES = {"reportedly", "allegedly", "purportedly", "apparently"}
 PASSIVE_CUES = {"accuse", "allege", "report", "say", "believe", "suspect", "claim", "think", "understand"}
 DOCUMENT_NOUNS = {"statement", "report", "tweet", "post", "video", "data", "figure", "communique", "count", "toll", "source", "account"}
-SOURCE_NOUNS = {
-    "activist", "official", "source", "resident", "witness", "medic", "spokesman", "spokeswoman", "spokesperson", "doctor",
-    "monitor", "observer", "group", "ministry", "agency", "media", "police", "army", "military", "rescuer", "worker",
-    "commander", "officer", "analyst", "expert", "diplomat", "minister", "authority", "government", "statement", "report",
-    "channel", "television", "newspaper", "outlet", "correspondent", "journalist", "reporter", "investigator", "team",
-}
 STATE_SOURCE_NOUNS = {"ministry", "government", "army", "military", "forces", "force", "authorities", "authority", "spokesman", "official", "officials"}
 SPOKESPEOPLE = {"official", "spokesman", "spokeswoman", "spokesperson", "source", "officer"}
 PRONOUN_TYPES = {"he": "Person", "she": "Person", "it": "Organization", "they": "Organization"}
@@ -76,6 +72,8 @@ def attributions(state: State, sentence: Sentence) -> list[tuple[str, str, float
             found.append((_source_of(state, sentence, subject), tok.text, 0.8))  # "X put the death toll at 14"
         elif lemma in SAY_VERBS and tok.pos_ == "VERB" and _reports(tok):
             subjects = [c for c in tok.children if c.dep_ == "nsubj"]
+            if not subjects and tok.dep_ in ("advcl", "xcomp", "conj"):
+                subjects = [c for c in tok.head.children if c.dep_ == "nsubj"]  # "..., saying ..."
             agents = [g for c in tok.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
             if subjects or agents:
                 if subjects and subjects[0].lower_ in ("i", "we", "you"):
@@ -92,6 +90,8 @@ def _reports(verb) -> bool:
     """The verb introduces content: a clause, a quote, or it is itself the reporting clause."""
     if verb.dep_ in ("parataxis",) or any(c.dep_ in ("ccomp", "parataxis") for c in verb.children):
         return True
+    if verb.lemma_.lower() in NEEDS_CLAUSE:
+        return False
     if verb.dep_ in ("advcl", "ROOT", "conj") and not any(c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN") for c in verb.children):
         return verb.lemma_.lower() not in ("add", "show", "record", "note")  # "..., the monitor said."
     if verb.lemma_.lower() in ("claim", "report", "announce", "confirm", "deny", "allege", "accuse", "blame", "publish", "document"):
@@ -118,7 +118,10 @@ def _source_of(state: State, sentence: Sentence, phrase) -> str | None:
     if pronoun_type:
         entity = most_salient(state, sentence.index, pronoun_type)
         return entity.key if entity else None
-    if phrase.lemma_.lower() in DOCUMENT_NOUNS or phrase.lemma_.lower() not in SOURCE_NOUNS:
+    from kg.extract.figures import NOT_PEOPLE
+
+    lemma = phrase.lemma_.lower()
+    if lemma in DOCUMENT_NOUNS or lemma in NOT_PEOPLE or phrase.pos_ != "NOUN" or any(c.like_num for c in phrase.children):
         return None
     return _described_source(state, sentence, phrase).key
 
