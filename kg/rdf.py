@@ -101,6 +101,20 @@ def _date_literal(value: str) -> Literal:
     return Literal(value, datatype={4: XSD.gYear, 7: XSD.gYearMonth}.get(len(value), XSD.date))
 
 
+def _date_bounds(value: str) -> tuple[str, str]:
+    """First and last day of a year or month.
+
+    >>> _date_bounds("2013"), _date_bounds("2016-02")
+    (('2013-01-01', '2013-12-31'), ('2016-02-01', '2016-02-29'))
+    """
+    import calendar
+
+    if len(value) == 4:
+        return f"{value}-01-01", f"{value}-12-31"
+    year, month = int(value[:4]), int(value[5:7])
+    return f"{value}-01", f"{value}-{calendar.monthrange(year, month)[1]:02d}"
+
+
 class _Writer:
     """Writes one extraction's nodes; keeps the IRIs it minted so links resolve."""
 
@@ -205,6 +219,10 @@ class _Writer:
                     g.add((node, CKG.location, self.iri("place", key)))  # attacked at the facility itself
             for value in attack.dates:
                 g.add((node, CKG.date, _date_literal(value)))
+                if len(value) < 10:
+                    earliest, latest = _date_bounds(value)
+                    g.add((node, CKG.dateEarliest, Literal(earliest, datatype=XSD.date)))
+                    g.add((node, CKG.dateLatest, Literal(latest, datatype=XSD.date)))
             self.figures(node, attack.killed, attack.injured, attack.losses)
             g.add((node, X.confidence, _decimal(attack.confidence)))
             for sent in attack.sentences:

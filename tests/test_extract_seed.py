@@ -137,3 +137,8 @@ def test_every_node_and_claim_has_evidence_and_confidence(seed):
 def test_claims_carry_their_sentence(seed):
     _, g = seed
     assert ask(g, """?c a ckg:Claim ; ckg:statement ?s FILTER(CONTAINS(?s, "destroyed four Humvees"))""")
+
+
+def test_a_year_date_has_day_bounds_for_range_queries(seed):
+    _, g = seed
+    assert ask(g, """?a a ckg:ChemicalAttack ; ckg:dateEarliest "2013-01-01"^^xsd:date ; ckg:dateLatest "2013-12-31"^^xsd:date""")
