@@ -139,14 +139,42 @@ def validate(store_dir, no_reasoner) -> None:
 @store_option
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--query-timeout", default=10.0, show_default=True, type=float, help="Seconds a query may run.")
-@click.option("--update-token", envvar="KG_UPDATE_TOKEN", default=None, help="Enable SPARQL Update for bearers of this token.")
-def serve(store_dir, host, port, query_timeout, update_token) -> None:
-    """Serve the SPARQL endpoint, linked-data pages and exports over the store."""
+@click.option("--query-timeout", default=10.0, show_default=True, type=click.FloatRange(min=0.1),
+              help="Seconds a SPARQL query may run before it is stopped (the client gets a 503).")
+@click.option("--query-workers", default=2, show_default=True, type=click.IntRange(1, 64),
+              help="Worker processes running SPARQL queries (each query runs in one).")
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256),
+              help="Threads serving HTTP requests.")
+@click.option("--update-token", envvar="KG_UPDATE_TOKEN", default=None,
+              help="Enable SPARQL Update for requests carrying 'Authorization: Bearer TOKEN' (also KG_UPDATE_TOKEN).")
+def serve(store_dir, host, port, query_timeout, query_workers, threads, update_token) -> None:
+    """Serve the SPARQL endpoint, linked-data pages and exports over the store.
+
+    The server holds the store (stop it before `kg ingest` on the same store). Queries run in
+    separate worker processes on a snapshot of the store, without network access, and are stopped
+    after --query-timeout seconds. Served by waitress when it is installed, else by Flask's
+    threaded development server.
+    """
     from server import create_app
 
-    app = create_app({"STORE": store_dir, "QUERY_TIMEOUT": query_timeout, "UPDATE_TOKEN": update_token})
-    app.run(host=host, port=port, threaded=True)
+    if not Path(store_dir).exists():
+        raise click.ClickException(f"no store at {store_dir}: run `kg ingest PATH` first, or pass --store")
+    app = create_app({"STORE": store_dir, "QUERY_TIMEOUT": query_timeout, "QUERY_WORKERS": query_workers,
+                      "UPDATE_TOKEN": update_token})
+    try:
+        from server import db
+
+        with app.app_context():
+            db.get_store()  # take the store's lock now: a clear error at start, not at the first request
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"serving {store_dir} on http://{host}:{port}/ (SPARQL at /sparql)", err=True)
+    try:
+        import waitress
+    except ImportError:
+        app.run(host=host, port=port, threaded=True)
+    else:
+        waitress.serve(app, host=host, port=port, threads=threads, ident="kg", _quiet=True)
 
 
 def ensure_ontology(store) -> None:

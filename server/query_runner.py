@@ -131,7 +131,7 @@ class Worker:
     def _read(self, size: int, budget: Budget) -> bytes:
         while len(self.buffer) < size:
             budget.wait_readable(self.fd)
-            chunk = os.read(self.fd, max(size - len(self.buffer), protocol.CHUNK + 16))
+            chunk = os.read(self.fd, max(size - len(self.buffer), 4 * protocol.CHUNK))
             if not chunk:
                 raise WorkerDied
             self.buffer += chunk

@@ -38,7 +38,10 @@ class Channel:
         self.read_fd, self.write_fd = read_fd, write_fd
 
     def send(self, tag: bytes, payload: bytes = b"") -> None:
-        data = _HEADER.pack(tag, len(payload)) + payload
+        self.write(_HEADER.pack(tag, len(payload)) + payload)
+
+    def write(self, data: bytes) -> None:
+        """Write already framed bytes."""
         view = memoryview(data)
         while view:
             view = view[os.write(self.write_fd, view) :]
@@ -62,33 +65,39 @@ class Channel:
 
 
 class FrameWriter:
-    """A binary file object for pyoxigraph's serializers that sends what it gets as ``D`` frames."""
+    """A binary file object for pyoxigraph's serializers that sends what it gets as frames.
+
+    Frames are batched: a small answer (``H``, ``D``, ``E``) leaves in a single write.
+    """
 
     def __init__(self, channel: Channel, media_type: str) -> None:
-        self.channel, self.media_type = channel, media_type
+        self.channel = channel
+        self.pending = bytearray(_HEADER.pack(HEAD, len(media_type)) + media_type.encode())
         self.buffer = bytearray()
-        self.started = False
 
     def write(self, data) -> int:
         self.buffer += data
         if len(self.buffer) >= CHUNK:
-            self._send()
+            self._flush_buffer()
+            self._send_pending()
         return len(data)
 
     def flush(self) -> None:
         """Batching is ours: the serializer's flushes do not cut frames."""
 
     def finish(self) -> None:
-        self._send()
-        self.channel.send(END)
+        self._flush_buffer()
+        self.pending += _HEADER.pack(END, 0)
+        self._send_pending()
 
-    def _send(self) -> None:
-        if not self.started:
-            self.channel.send(HEAD, self.media_type.encode())
-            self.started = True
+    def _flush_buffer(self) -> None:
         if self.buffer:
-            self.channel.send(DATA, bytes(self.buffer))
+            self.pending += _HEADER.pack(DATA, len(self.buffer)) + self.buffer
             self.buffer.clear()
+
+    def _send_pending(self) -> None:
+        self.channel.write(bytes(self.pending))
+        self.pending.clear()
 
 
 class QueryFailed(Exception):

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import hmac
 import threading
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, current_app, render_template, request
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
 
 from kg.formats import PREFIXES, RDF_FORMATS, RESULTS_FORMATS, Format, UnknownFormat, rdf_format, results_format, sparql_prologue
 from server import db
@@ -121,10 +124,10 @@ def _graphs(name: str) -> list[str] | None:
 
 
 def _query(text: str) -> Response:
-    forbidden = forbidden_operation(text)
+    forbidden, form = _scan(text)
     if forbidden:
         raise HTTPError(400, refusal(forbidden))
-    results, graph = _formats(query_form(text))
+    results, graph = _formats(form)
     default_graph, named_graphs = _graphs("default-graph-uri"), _graphs("named-graph-uri")
     if named_graphs is not None and default_graph is None:
         default_graph = []  # the protocol: naming only graphs leaves the default graph empty
@@ -156,6 +159,18 @@ def _explained(error: HTTPError, text: str) -> HTTPError:
     )
 
 
+def _scan(text: str) -> tuple[str | None, str | None]:
+    """The forbidden operation in a query, if any, and its form; remembered for short, repeated queries."""
+    if len(text) <= 4096:
+        return _scan_cached(text)
+    return forbidden_operation(text), query_form(text)
+
+
+@lru_cache(maxsize=1024)
+def _scan_cached(text: str) -> tuple[str | None, str | None]:
+    return forbidden_operation(text), query_form(text)
+
+
 def _formats(form: str | None) -> tuple[Format | None, Format | None]:
     """The results format and the graph format for this request; 406 if the query's kind has none."""
     requested = _param("format")
@@ -164,9 +179,7 @@ def _formats(form: str | None) -> tuple[Format | None, Format | None]:
         if results is None and graph is None:
             raise HTTPError(400, f"unknown format {requested!r}; choose one of " + ", ".join(_names()))
     else:
-        accept = request.headers.get("Accept")
-        results = negotiate(accept, RESULTS_FORMATS, default="json")
-        graph = negotiate(accept, RDF_FORMATS, default="turtle") or _json_ld_for_json(accept)
+        results, graph = _negotiated(request.headers.get("Accept"))
     if form in ("SELECT", "ASK") and results is None:
         raise _not_acceptable("SELECT and ASK results", RESULTS_FORMATS)
     if form in ("CONSTRUCT", "DESCRIBE") and graph is None:
@@ -181,9 +194,19 @@ def _lookup(table, key: str) -> Format | None:
         return None
 
 
-def _json_ld_for_json(accept: str | None) -> Format | None:
+@lru_cache(maxsize=256)
+def _negotiated(accept: str | None) -> tuple[Format | None, Format | None]:
+    """The best results format and graph format for an ``Accept`` header (clients repeat theirs)."""
+    results = negotiate(accept, RESULTS_FORMATS, default="json")
+    graph = negotiate(accept, RDF_FORMATS, default="turtle")
+    if graph is None and accept:
+        graph = _json_ld_for_json(accept)
+    return results, graph
+
+
+def _json_ld_for_json(accept: str) -> Format | None:
     """A client that accepts plain JSON gets a graph as JSON-LD."""
-    if accept and request.accept_mimetypes["application/json"] > 0:
+    if parse_accept_header(accept, MIMEAccept)["application/json"] > 0:
         return rdf_format("jsonld")
     return None
 
