@@ -78,12 +78,23 @@ class GraphStore(ABC):
         result = self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
         return int(next(iter(result))["n"].value)
 
-    def add_files(self, graph: str, files: Iterable[str]) -> None:
-        """Load Turtle files into one named graph, replacing what it held."""
-        data = b"".join(_turtle_to_ntriples(path) for path in files)
-        self.put_graph(graph, data, replaces=())
+    def graph_ntriples(self, graph: str) -> bytes:
+        """One named graph as N-Triples."""
+        triples = self.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+        return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
 
+    def add_files(self, graph: str, files: Iterable[str]) -> bool:
+        """Make named graph ``graph`` hold exactly the Turtle ``files``; False when it already did.
 
-def _turtle_to_ntriples(path: str) -> bytes:
-    triples = ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)
-    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+        Compared as graphs (blank nodes and order aside), so an unchanged file is not rewritten.
+        """
+        from rdflib import Graph
+        from rdflib.compare import isomorphic
+
+        wanted = Graph()
+        for path in files:
+            wanted.parse(path, format="turtle")
+        if self.has_graph(graph) and isomorphic(wanted, Graph().parse(data=self.graph_ntriples(graph), format="nt")):
+            return False
+        self.put_graph(graph, wanted.serialize(format="nt", encoding="utf-8"))
+        return True

@@ -1,0 +1,79 @@
+"""What the bench scripts share: running the `kg` command line as a user does, and reading its
+SPARQL results.
+
+The benches talk to the project only through ``python -m kg.cli`` subprocesses (ingest, query), the
+way the held-out evaluation does, so they measure the product, not its internals.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+XSD = "http://www.w3.org/2001/XMLSchema#"
+_INTEGER_TYPES = {XSD + t for t in ("integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger", "unsignedInt")}
+_FLOAT_TYPES = {XSD + t for t in ("decimal", "double", "float")}
+
+
+class KgError(RuntimeError):
+    """A `kg` command failed."""
+
+
+def kg_command(*args: str) -> list[str]:
+    """The argv that runs ``kg ARGS`` with this checkout's code."""
+    return [sys.executable, "-m", "kg.cli", *args]
+
+
+def kg_env() -> dict[str, str]:
+    """The environment for `kg` subprocesses: this checkout first on the import path."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    return env
+
+
+def run_kg(*args: str, check: bool = True, timeout: float | None = None) -> subprocess.CompletedProcess:
+    """Run ``kg ARGS`` to completion; with ``check``, a non-zero exit raises :class:`KgError`
+    carrying its stderr (exit 1 from ``ingest`` only means something was rejected: pass
+    ``check=False`` there and read the summary)."""
+    done = subprocess.run(kg_command(*args), cwd=REPO, env=kg_env(), capture_output=True, timeout=timeout)
+    if check and done.returncode != 0:
+        raise KgError(f"kg {' '.join(args[:2])} failed ({done.returncode}): {done.stderr.decode(errors='replace')[-2000:]}")
+    return done
+
+
+def binding_value(binding: dict | None):
+    """One SPARQL JSON results binding as a Python value (ints and floats for numeric literals).
+
+    >>> binding_value({"type": "literal", "value": "25", "datatype": XSD + "nonNegativeInteger"})
+    25
+    >>> binding_value({"type": "uri", "value": "http://x/a"})
+    'http://x/a'
+    """
+    if binding is None:
+        return None
+    datatype = binding.get("datatype")
+    try:
+        if datatype in _INTEGER_TYPES:
+            return int(binding["value"])
+        if datatype in _FLOAT_TYPES:
+            return float(binding["value"])
+    except ValueError:
+        pass
+    return binding["value"]
+
+
+def kg_select(store: str | Path, sparql: str) -> list[dict]:
+    """Rows of a SELECT query run by ``kg query --format json`` on ``store``."""
+    done = run_kg("query", "--format", "json", "--store", str(store), sparql)
+    results = json.loads(done.stdout)
+    names = results["head"]["vars"]
+    return [{name: binding_value(row.get(name)) for name in names} for row in results["results"]["bindings"]]
+
+
+def median(values):
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2

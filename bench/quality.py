@@ -1,0 +1,587 @@
+"""Extraction quality on public annotated data: `python bench/quality.py [--data DIR] [--limit N] [--json]`.
+
+Follows the held-out protocol of ``../shared/eval/README.md``: every document is written as a plain-text
+article with a sidecar holding only its title (if any) and a unique url (no publication date), ingested
+with ``kg ingest`` into a temporary store, and read back with ``kg query`` through the public ``ckg:``
+terms; each predicted fact's evidence mention is mapped to its document by ``ckg:inArticle``,
+``dcterms:source`` and its character offsets. The measures and their rules are in ``bench/README.md``.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import difflib
+import functools
+import json
+import re
+import shutil
+import sys
+import tempfile
+import time
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import kg_select, run_kg  # noqa: E402
+
+DEFAULT_DATA = Path("/work/shared/eval/dev")
+DATASETS = ("wikievents", "rams", "fakes", "polnear")
+URL_BASE = "https://eval.invalid/"
+ROLE_MAP = {"attacker": "perpetrator", "target": "target", "victim": "victim", "place": "location"}
+ROLES = ("perpetrator", "target", "victim", "location")
+Span = tuple[int, int]
+
+
+# --- gold data ------------------------------------------------------------------------------------
+
+@dataclass
+class GoldArgument:
+    role: str  # a ckg property name: perpetrator, target, victim, location
+    span: Span
+    text: str
+
+
+@dataclass
+class GoldAttack:
+    trigger: Span
+    arguments: list[GoldArgument] = field(default_factory=list)
+
+
+@dataclass
+class GoldAttribution:
+    sources: list[Span]
+    source_texts: list[str]
+    cues: list[Span]
+    contents: list[Span]
+
+
+@dataclass
+class GoldDoc:
+    dataset: str
+    doc_id: str
+    text: str
+    title: str | None = None
+    attacks: list[GoldAttack] = field(default_factory=list)
+    attributions: list[GoldAttribution] = field(default_factory=list)
+    place: str | None = None
+    date: str | None = None  # ISO
+    url: str = ""
+
+
+def is_attack_type(event_type: str) -> bool:
+    """WikiEvents ``Conflict.Attack.*`` and RAMS ``conflict.attack.*`` events.
+
+    >>> is_attack_type("Conflict.Attack.DetonateExplode"), is_attack_type("life.die.n/a")
+    (True, False)
+    """
+    return event_type.lower().startswith("conflict.attack")
+
+
+def event_doc(dataset: str, record: dict) -> GoldDoc:
+    """A WikiEvents or RAMS record: its attack events with their mapped arguments."""
+    doc = GoldDoc(dataset, record["doc_id"], record["text"])
+    for event in record.get("events", ()):
+        if not is_attack_type(event["type"]):
+            continue
+        arguments = [
+            GoldArgument(ROLE_MAP[arg["role"].lower()], tuple(arg["char_span"]), arg["text"])
+            for arg in event.get("arguments", ())
+            if arg["role"].lower() in ROLE_MAP
+        ]
+        doc.attacks.append(GoldAttack(tuple(event["trigger_char_span"]), arguments))
+    return doc
+
+
+def polnear_doc(record: dict) -> GoldDoc:
+    """A PolNeAR record: attributions with source, cue and content spans (one annotator's reading)."""
+    doc = GoldDoc("polnear", f"{record['doc_id']}#{record.get('annotator', '')}", record["text"])
+
+    def spans(parts):
+        return [tuple(span) for part in parts or () for span in part["char_spans"]]
+
+    for item in record.get("attributions", ()):
+        cues, contents = spans(item.get("Cue")), spans(item.get("Content"))
+        if not cues and not contents:
+            continue
+        sources = spans(item.get("Source"))
+        texts = [part["text"] for part in item.get("Source") or ()]
+        doc.attributions.append(GoldAttribution(sources, texts, cues, contents))
+    return doc
+
+
+def fakes_doc(record: dict) -> GoldDoc:
+    """A FA-KES record: the article's main location and its date (M/D/YYYY in the data)."""
+    month, day, year = (int(part) for part in record["date"].split("/"))
+    return GoldDoc("fakes", record["id"], record["text"], title=record.get("title") or None,
+                   place=record["location"], date=dt.date(year, month, day).isoformat())
+
+
+READERS = {
+    "wikievents": lambda record: event_doc("wikievents", record),
+    "rams": lambda record: event_doc("rams", record),
+    "polnear": polnear_doc,
+    "fakes": fakes_doc,
+}
+
+
+def load(data_dir: Path, dataset: str, limit: int | None = None) -> list[GoldDoc]:
+    """The first ``limit`` documents of ``dataset`` (the file ``<dataset>*.jsonl`` in ``data_dir``)."""
+    files = sorted(data_dir.glob(f"{dataset}*.jsonl"))
+    if not files:
+        return []
+    docs = []
+    with files[0].open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if limit is not None and len(docs) >= limit:
+                break
+            if line.strip():
+                try:
+                    docs.append(READERS[dataset](json.loads(line)))
+                except (KeyError, ValueError, TypeError) as exc:
+                    raise SystemExit(f"{files[0]}:{number}: not a {dataset} record ({type(exc).__name__}: {exc})") from None
+    return docs
+
+
+def write_articles(docs: list[GoldDoc], folder: Path) -> None:
+    """Each document as ``NNNNN.txt`` + a sidecar holding only its title and a unique url."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for number, doc in enumerate(docs):
+        doc.url = f"{URL_BASE}{doc.dataset}/{number:05d}"
+        stem = folder / f"{number:05d}"
+        stem.with_suffix(".txt").write_text(doc.text, encoding="utf-8", newline="")
+        sidecar = {"title": doc.title, "url": doc.url} if doc.title else {"url": doc.url}
+        stem.with_suffix(".json").write_text(json.dumps(sidecar, ensure_ascii=False), encoding="utf-8")
+
+
+# --- predictions, read back through SPARQL --------------------------------------------------------
+
+@dataclass
+class ValuePred:
+    """An actor or place that fills a role, as seen from one article."""
+
+    iri: str
+    labels: set[str] = field(default_factory=set)  # rdfs:label and skos:altLabel, lowercased
+    spans: list[Span] = field(default_factory=list)  # its evidence in this article
+    container_labels: list[set[str]] = field(default_factory=list)  # places containing it, transitively
+
+
+@dataclass
+class AttackPred:
+    spans: list[Span]
+    dates: set[str] = field(default_factory=set)
+    roles: dict[str, list[ValuePred]] = field(default_factory=dict)
+
+
+@dataclass
+class ClaimPred:
+    spans: list[Span]
+    sources: list[ValuePred] = field(default_factory=list)
+
+
+@dataclass
+class DocPred:
+    """What the store says about one document."""
+
+    text: str | None = None
+    issued: str | None = None
+    attacks: list[AttackPred] = field(default_factory=list)
+    claims: list[ClaimPred] = field(default_factory=list)
+
+
+QUERIES = {
+    "articles": """SELECT ?art ?src ?issued ?text WHERE { ?art a ckg:Article ; dcterms:source ?src ; ckg:text ?text .
+        OPTIONAL { ?art dcterms:issued ?issued } }""",
+    "attack_evidence": """SELECT DISTINCT ?node ?art ?s ?e WHERE { ?node a/rdfs:subClassOf* ckg:Attack ; ckg:evidence ?m .
+        ?m ckg:inArticle ?art ; ckg:startOffset ?s ; ckg:endOffset ?e }""",
+    "attack_dates": """SELECT DISTINCT ?node ?d WHERE { ?node a/rdfs:subClassOf* ckg:Attack ; ckg:date ?d }""",
+    "roles": """SELECT DISTINCT ?node ?role ?v WHERE { ?node a/rdfs:subClassOf* ckg:Attack ; ?role ?v .
+        VALUES ?role { ckg:perpetrator ckg:target ckg:victim ckg:location } }""",
+    "claim_evidence": """SELECT DISTINCT ?node ?art ?s ?e WHERE { ?node a/rdfs:subClassOf* ckg:Claim ; ckg:evidence ?m .
+        ?m ckg:inArticle ?art ; ckg:startOffset ?s ; ckg:endOffset ?e }""",
+    "claimed_by": """SELECT DISTINCT ?node ?v WHERE { ?node a/rdfs:subClassOf* ckg:Claim ; ckg:claimedBy ?v }""",
+    "value_labels": """SELECT DISTINCT ?v ?l WHERE {
+        { ?x ckg:perpetrator|ckg:target|ckg:victim|ckg:location|ckg:claimedBy ?v } UNION { ?x ckg:location/ckg:locatedIn+ ?v }
+        ?v rdfs:label|skos:altLabel ?l }""",
+    "value_evidence": """SELECT DISTINCT ?v ?art ?s ?e WHERE {
+        ?x ckg:perpetrator|ckg:target|ckg:victim|ckg:location|ckg:claimedBy ?v .
+        ?v ckg:evidence ?m . ?m ckg:inArticle ?art ; ckg:startOffset ?s ; ckg:endOffset ?e }""",
+    "containers": """SELECT DISTINCT ?v ?c WHERE { ?x ckg:location ?v . ?v ckg:locatedIn+ ?c . FILTER(?c != ?v) }""",
+}
+
+
+def _evidence(rows) -> dict[str, dict[str, list[Span]]]:
+    """node → article → evidence spans."""
+    found = defaultdict(lambda: defaultdict(list))
+    for row in rows:
+        if isinstance(row["s"], int) and isinstance(row["e"], int):
+            found[row.get("node") or row.get("v")][row["art"]].append((row["s"], row["e"]))
+    return found
+
+
+def read_predictions(store: Path, select=kg_select) -> dict[str, DocPred]:
+    """Everything the store says, as one :class:`DocPred` per ``dcterms:source``."""
+    rows = {name: select(store, sparql) for name, sparql in QUERIES.items()}
+    labels = defaultdict(set)
+    for row in rows["value_labels"]:
+        labels[row["v"]].add(str(row["l"]).strip().lower())
+    containers = defaultdict(list)
+    for row in rows["containers"]:
+        containers[row["v"]].append(labels.get(row["c"], set()))
+    value_spans = _evidence(rows["value_evidence"])
+
+    def value(iri: str, article: str) -> ValuePred:
+        return ValuePred(iri, labels.get(iri, set()), value_spans.get(iri, {}).get(article, []), containers.get(iri, []))
+
+    dates, roles, claimed_by = defaultdict(set), defaultdict(list), defaultdict(list)
+    for row in rows["attack_dates"]:
+        dates[row["node"]].add(str(row["d"])[:10])
+    for row in rows["roles"]:
+        roles[row["node"]].append((row["role"].rsplit("#", 1)[-1], row["v"]))
+    for row in rows["claimed_by"]:
+        claimed_by[row["node"]].append(row["v"])
+
+    by_article = defaultdict(DocPred)
+    for row in rows["articles"]:
+        doc = by_article[row["art"]]
+        doc.text, doc.issued = row["text"], str(row["issued"])[:10] if row["issued"] else None
+    for node, articles in _evidence(rows["attack_evidence"]).items():
+        for article, spans in articles.items():
+            filled = defaultdict(list)
+            for role, iri in roles.get(node, ()):
+                filled[role].append(value(iri, article))
+            by_article[article].attacks.append(AttackPred(sorted(spans), dates.get(node, set()), dict(filled)))
+    for node, articles in _evidence(rows["claim_evidence"]).items():
+        for article, spans in articles.items():
+            by_article[article].claims.append(ClaimPred(sorted(spans), [value(iri, article) for iri in claimed_by.get(node, ())]))
+    return {row["src"]: by_article[row["art"]] for row in rows["articles"]}
+
+
+# --- scoring --------------------------------------------------------------------------------------
+
+def overlaps(a: Span, b: Span) -> bool:
+    """Whether two half-open character spans share a character.
+
+    >>> overlaps((0, 5), (4, 9)), overlaps((0, 5), (5, 9))
+    (True, False)
+    """
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def any_overlap(spans, others) -> bool:
+    return any(overlaps(a, b) for a in spans for b in others)
+
+
+@functools.lru_cache(maxsize=1)
+def _sentencizer():
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.max_length = 10_000_000
+    return nlp
+
+
+def sentences(text: str) -> list[Span]:
+    """Sentence spans by spaCy's rule-based sentencizer: the same splitter whatever the extractor does.
+
+    >>> sentences("Jets struck Raqqa. Ten died.")
+    [(0, 18), (19, 28)]
+    """
+    return [(sent.start_char, sent.end_char) for sent in _sentencizer()(text).sents]
+
+
+def sentence_of(spans: list[Span], offset: int) -> int | None:
+    for index, (start, end) in enumerate(spans):
+        if start <= offset < end:
+            return index
+    return None
+
+
+@dataclass
+class PRF:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def as_dict(self) -> dict:
+        return {"precision": round(self.precision, 4), "recall": round(self.recall, 4), "f1": round(self.f1, 4),
+                "tp": self.tp, "fp": self.fp, "fn": self.fn}
+
+
+def gold_attack_sentences(doc: GoldDoc, spans: list[Span]) -> set[int]:
+    return {i for attack in doc.attacks if (i := sentence_of(spans, attack.trigger[0])) is not None}
+
+
+def predicted_attack_sentences(pred: DocPred, spans: list[Span]) -> set[int]:
+    """Sentences overlapping any evidence mention of any predicted attack."""
+    evidence = [s for attack in pred.attacks for s in attack.spans]
+    return {i for i, sentence in enumerate(spans) if any(overlaps(sentence, e) for e in evidence)}
+
+
+def score_detection(pairs: list[tuple[GoldDoc, DocPred]]) -> PRF:
+    """Attack detection at sentence level, micro-averaged over every sentence of every document."""
+    counts = PRF()
+    for doc, pred in pairs:
+        spans = sentences(doc.text)
+        gold, found = gold_attack_sentences(doc, spans), predicted_attack_sentences(pred, spans)
+        counts.tp += len(gold & found)
+        counts.fp += len(found - gold)
+        counts.fn += len(gold - found)
+    return counts
+
+
+def value_matches(value: ValuePred, span: Span, text: str) -> bool:
+    """A predicted role filler matches a gold argument: its evidence overlaps the gold span, or one of
+    its labels is the gold text (case-insensitive)."""
+    return any(overlaps(s, span) for s in value.spans) or text.strip().lower() in value.labels
+
+
+def score_arguments(pairs: list[tuple[GoldDoc, DocPred]]) -> dict[str, dict]:
+    """Recall of gold attack arguments by role, through the predicted attacks whose evidence lies in
+    the gold trigger's sentence."""
+    gold, recalled = Counter(), Counter()
+    for doc, pred in pairs:
+        spans = sentences(doc.text)
+        for attack in doc.attacks:
+            index = sentence_of(spans, attack.trigger[0])
+            matched = [a for a in pred.attacks if index is not None and any_overlap(a.spans, [spans[index]])]
+            for argument in attack.arguments:
+                gold[argument.role] += 1
+                if any(value_matches(v, argument.span, argument.text) for a in matched for v in a.roles.get(argument.role, ())):
+                    recalled[argument.role] += 1
+    return {role: {"recall": round(recalled[role] / gold[role], 4) if gold[role] else None, "recalled": recalled[role], "gold": gold[role]}
+            for role in ROLES}
+
+
+def place_key(name: str) -> str:
+    """A place name reduced for comparison: ASCII, lowercase, no article, no 'province', no punctuation.
+
+    >>> place_key("Al-Hasakah Governorate"), place_key("Deir ez-Zor"), place_key("Dar‘ā")
+    ('hasakah', 'deirezzor', 'dara')
+    """
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    text = re.sub(r"\b(governorate|province|city|countryside|district|region)\b", " ", text)
+    text = re.sub(r"^\s*(al|ar|as|ad|an|at|az|ash|el|er|es)[\s\-]+", "", text)
+    return re.sub(r"[^a-z0-9]+", "", text)
+
+
+def same_place(gold: str, label: str) -> bool:
+    """Whether a predicted place label names the gold place, allowing transliteration variants.
+
+    >>> same_place("hasakeh", "Al Ḩasakah"), same_place("lattakia", "Latakia"), same_place("homs", "Hama")
+    (True, True, False)
+    """
+    a, b = place_key(gold), place_key(label)
+    if not a or not b:
+        return False
+    return a == b or (min(len(a), len(b)) >= 4 and difflib.SequenceMatcher(None, a, b).ratio() >= 0.75)
+
+
+def place_names(value: ValuePred) -> set[str]:
+    """The labels of a place and of every place containing it."""
+    return set(value.labels).union(*value.container_labels) if value.container_labels else set(value.labels)
+
+
+def main_place(pred: DocPred) -> ValuePred | None:
+    """The location of most predicted attacks in the document (ties: the earliest mentioned)."""
+    counts, first = Counter(), {}
+    values = {}
+    for attack in pred.attacks:
+        start = min((s for s, _ in attack.spans), default=0)
+        for value in attack.roles.get("location", ()):
+            counts[value.iri] += 1
+            first[value.iri] = min(first.get(value.iri, start), start)
+            values[value.iri] = value
+    if not counts:
+        return None
+    best = min(counts, key=lambda iri: (-counts[iri], first[iri]))
+    return values[best]
+
+
+def score_places(pairs: list[tuple[GoldDoc, DocPred]]) -> dict:
+    """FA-KES: is the gold main location the predicted main attack place (or a place containing it)?
+    Also: is it among any predicted attack place?"""
+    main_ok = any_ok = predicted = 0
+    for doc, pred in pairs:
+        main = main_place(pred)
+        if main is None:
+            continue
+        predicted += 1
+        main_ok += any(same_place(doc.place, name) for name in place_names(main))
+        any_ok += any(same_place(doc.place, name) for a in pred.attacks for v in a.roles.get("location", ()) for name in place_names(v))
+    n = len(pairs)
+    return {"accuracy": _ratio(main_ok, n), "any_attack_place": _ratio(any_ok, n), "predicted": predicted, "n": n}
+
+
+def predicted_date(pred: DocPred) -> str | None:
+    """The article's date: its ``dcterms:issued`` (inferred, since no date is given), else the most
+    frequent attack date in it (ties: the latest)."""
+    if pred.issued:
+        return pred.issued
+    counts = Counter(d for attack in pred.attacks for d in attack.dates)
+    return max(counts, key=lambda d: (counts[d], d)) if counts else None
+
+
+def score_dates(pairs: list[tuple[GoldDoc, DocPred]]) -> dict:
+    exact = near = predicted = 0
+    for doc, pred in pairs:
+        guess = predicted_date(pred)
+        if not guess:
+            continue
+        predicted += 1
+        try:
+            gap = abs((dt.date.fromisoformat(guess) - dt.date.fromisoformat(doc.date)).days)
+        except ValueError:
+            continue
+        exact += gap == 0
+        near += gap <= 1
+    n = len(pairs)
+    return {"accuracy": _ratio(exact, n), "within_1_day": _ratio(near, n), "predicted": predicted, "n": n}
+
+
+def claim_matches(claim: ClaimPred, gold: GoldAttribution) -> bool:
+    """A predicted claim is a gold attribution when its evidence overlaps the gold content or cue."""
+    return any_overlap(claim.spans, gold.contents + gold.cues)
+
+
+def source_matches(claim: ClaimPred, gold: GoldAttribution) -> bool:
+    texts = {t.strip().lower() for t in gold.source_texts}
+    return any(any_overlap(who.spans, gold.sources) or who.labels & texts for who in claim.sources)
+
+
+def score_claims(pairs: list[tuple[GoldDoc, DocPred]]) -> dict:
+    """PolNeAR: claim precision (predicted claims that are a gold attribution), recall (gold
+    attributions some predicted claim finds), and recall of the attributed source."""
+    predicted = correct = gold = found = with_source = sources_found = 0
+    for doc, pred in pairs:
+        predicted += len(pred.claims)
+        correct += sum(1 for c in pred.claims if any(claim_matches(c, g) for g in doc.attributions))
+        gold += len(doc.attributions)
+        found += sum(1 for g in doc.attributions if any(claim_matches(c, g) for c in pred.claims))
+        for attribution in doc.attributions:
+            if attribution.sources:
+                with_source += 1
+                sources_found += any(claim_matches(c, attribution) and source_matches(c, attribution) for c in pred.claims)
+    p, r = correct / predicted if predicted else 0.0, found / gold if gold else 0.0
+    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0,
+            "predicted": predicted, "predicted_correct": correct, "gold": gold, "gold_found": found,
+            "source_recall": _ratio(sources_found, with_source), "gold_with_source": with_source}
+
+
+def _ratio(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def score(dataset: str, pairs: list[tuple[GoldDoc, DocPred]]) -> dict:
+    """Every measure that applies to ``dataset``."""
+    if dataset in ("wikievents", "rams"):
+        return {"documents": len(pairs), "attack_sentences": score_detection(pairs).as_dict(), "argument_recall": score_arguments(pairs)}
+    if dataset == "fakes":
+        return {"documents": len(pairs), "place": score_places(pairs), "date": score_dates(pairs)}
+    return {"documents": len(pairs), "claims": score_claims(pairs)}
+
+
+# --- running --------------------------------------------------------------------------------------
+
+def ingest(folder: Path, store: Path, workers: int) -> str:
+    """``kg ingest`` the folder; returns its summary line (rejections are reported, not fatal)."""
+    done = run_kg("ingest", str(folder), "--store", str(store), "--workers", str(workers), check=False)
+    lines = done.stderr.decode(errors="replace").strip().splitlines()
+    if done.returncode not in (0, 1) or not lines:
+        raise SystemExit(f"kg ingest failed ({done.returncode}): {' '.join(lines[-5:])}")
+    return lines[-1]
+
+
+def pair_up(docs: list[GoldDoc], predictions: dict[str, DocPred]) -> tuple[list[tuple[GoldDoc, DocPred]], int]:
+    """Each document with what the store says about it; documents whose stored text is not the text
+    written (offsets would not line up) are counted and scored as predicting nothing."""
+    pairs, misaligned = [], 0
+    for doc in docs:
+        pred = predictions.get(doc.url, DocPred())
+        if pred.text is not None and pred.text != doc.text:
+            misaligned += 1
+            pred = DocPred()
+        pairs.append((doc, pred))
+    return pairs, misaligned
+
+
+def evaluate(data_dir: Path, limit: int | None, workers: int, keep: Path | None = None) -> dict:
+    work = Path(tempfile.mkdtemp(prefix="kg-quality-"))
+    store = keep or work / "store"
+    try:
+        corpora = {name: load(data_dir, name, limit) for name in DATASETS}
+        corpora = {name: docs for name, docs in corpora.items() if docs}
+        if not corpora:
+            raise SystemExit(f"no datasets found in {data_dir} (expected {', '.join(n + '*.jsonl' for n in DATASETS)})")
+        for name, docs in corpora.items():
+            write_articles(docs, work / "articles" / name)
+        started = time.perf_counter()
+        summary = ingest(work / "articles", store, workers)
+        seconds = time.perf_counter() - started
+        predictions = read_predictions(store)
+        report = {"data": str(data_dir), "ingest": {"summary": summary, "seconds": round(seconds, 1)}, "datasets": {}}
+        for name, docs in corpora.items():
+            pairs, misaligned = pair_up(docs, predictions)
+            report["datasets"][name] = {**score(name, pairs), "stored": sum(1 for d in docs if d.url in predictions), "misaligned": misaligned}
+        return report
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _fmt(value) -> str:
+    return "   —  " if value is None else f"{value:6.3f}"
+
+
+def table(report: dict) -> str:
+    """The report as a text table."""
+    lines = [f"data: {report['data']}   ingest: {report['ingest']['summary']} in {report['ingest']['seconds']} s", ""]
+    lines.append(f"{'dataset':<11} {'measure':<32} {'P':>6} {'R':>6} {'F1':>6} {'acc':>6}  counts")
+    for name, result in report["datasets"].items():
+        docs = f"{result['documents']} docs, {result['stored']} stored" + (f", {result['misaligned']} misaligned" if result["misaligned"] else "")
+        if "attack_sentences" in result:
+            d = result["attack_sentences"]
+            lines.append(f"{name:<11} {'attack detection (sentences)':<32} {_fmt(d['precision'])} {_fmt(d['recall'])} {_fmt(d['f1'])} {_fmt(None)}  tp={d['tp']} fp={d['fp']} fn={d['fn']}; {docs}")
+            for role, r in result["argument_recall"].items():
+                lines.append(f"{name:<11} {'argument recall: ' + role:<32} {_fmt(None)} {_fmt(r['recall'])} {_fmt(None)} {_fmt(None)}  {r['recalled']}/{r['gold']}")
+        if "place" in result:
+            p, d = result["place"], result["date"]
+            lines.append(f"{name:<11} {'place (main attack place)':<32} {_fmt(None)} {_fmt(None)} {_fmt(None)} {_fmt(p['accuracy'])}  any attack place {_fmt(p['any_attack_place']).strip()}; predicted {p['predicted']}/{p['n']}; {docs}")
+            lines.append(f"{name:<11} {'date (issued, else attack date)':<32} {_fmt(None)} {_fmt(None)} {_fmt(None)} {_fmt(d['accuracy'])}  within 1 day {_fmt(d['within_1_day']).strip()}; predicted {d['predicted']}/{d['n']}")
+        if "claims" in result:
+            c = result["claims"]
+            lines.append(f"{name:<11} {'claims (content/cue overlap)':<32} {_fmt(c['precision'])} {_fmt(c['recall'])} {_fmt(c['f1'])} {_fmt(None)}  predicted {c['predicted_correct']}/{c['predicted']} correct; gold found {c['gold_found']}/{c['gold']}; {docs}")
+            lines.append(f"{name:<11} {'claim source recall':<32} {_fmt(None)} {_fmt(c['source_recall'])} {_fmt(None)} {_fmt(None)}  of {c['gold_with_source']} with a source")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help=f"folder of the annotated JSONL files (default {DEFAULT_DATA})")
+    parser.add_argument("--limit", type=int, default=None, help="score only the first N documents of each dataset")
+    parser.add_argument("--workers", type=int, default=2, help="kg ingest --workers (default 2)")
+    parser.add_argument("--store", type=Path, default=None, help="keep the store here for inspection (a new folder)")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = parser.parse_args(argv)
+    if args.store and args.store.exists():
+        parser.error(f"--store {args.store} exists; give a new folder")
+    report = evaluate(args.data, args.limit, args.workers, args.store)
+    print(json.dumps(report, indent=2) if args.json else table(report))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,320 @@
+"""Index pages, search, the home page's counts and the ontology page: paged, bounded queries.
+
+A page of an index is two queries: one that orders the class's members by the chosen key and
+takes one page of IRIs (LIMIT/OFFSET), and one that fetches the columns for just those IRIs.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kg.vocab import CKG, CKG_NS, ONTOLOGY_IRI
+from server.entities import select, val
+from server.render import Value, curie, iri_ref, local_name, number, string_literal
+
+PAGE_SIZE = 50
+MAX_OFFSET = 1_000_000
+
+
+@dataclass(frozen=True)
+class Sort:
+    label: str
+    pattern: str  # binds ?k0 for an entity ?e
+    aggregate: str  # over ?k0, giving ?key
+    descending: bool = False
+
+
+_BY_NAME = Sort("name", "OPTIONAL { ?e rdfs:label ?k0 }", "MIN(LCASE(STR(?k0)))")
+
+
+@dataclass(frozen=True)
+class Index:
+    name: str
+    title: str
+    root: str
+    sorts: dict[str, Sort]
+    columns: tuple[str, ...]  # headings after the name column
+    details: str  # SPARQL group pattern binding the value columns for ?e
+    counted: dict[str, str] = field(default_factory=dict)  # column -> pattern binding ?x per ?e
+
+    @property
+    def default_sort(self) -> str:
+        return next(iter(self.sorts))
+
+
+INDEXES: dict[str, Index] = {
+    "attacks": Index(
+        "attacks",
+        "Attacks",
+        str(CKG.Attack),
+        {
+            "date": Sort("date", "OPTIONAL { ?e ckg:date ?k0 }", "MIN(?k0)", descending=True),
+            "name": _BY_NAME,
+            "killed": Sort("killed", "OPTIONAL { ?e ckg:killed ?k0 }", "MAX(?k0)", descending=True),
+            "claims": Sort("claims", "OPTIONAL { ?k0 ckg:about ?e }", "COUNT(DISTINCT ?k0)", descending=True),
+        },
+        ("date", "where", "killed", "claims"),
+        """OPTIONAL { ?e ckg:date ?date } OPTIONAL { ?e ckg:location ?where OPTIONAL { ?where rdfs:label ?where_label } }
+           OPTIONAL { ?e ckg:killed ?killed }""",
+        {"claims": "?x ckg:about ?e"},
+    ),
+    "actors": Index(
+        "actors",
+        "Actors",
+        str(CKG.Actor),
+        {
+            "name": _BY_NAME,
+            "attacks": Sort("attacks carried out", "OPTIONAL { ?k0 ckg:perpetrator ?e }", "COUNT(DISTINCT ?k0)", descending=True),
+            "claims": Sort("claims made", "OPTIONAL { ?k0 ckg:claimedBy ?e }", "COUNT(DISTINCT ?k0)", descending=True),
+        },
+        ("type", "attacks", "claims"),
+        "OPTIONAL { ?e a ?type FILTER(?type != ckg:Actor) }",
+        {"attacks": "?x ckg:perpetrator ?e", "claims": "?x ckg:claimedBy ?e"},
+    ),
+    "places": Index(
+        "places",
+        "Places",
+        str(CKG.Place),
+        {
+            "name": _BY_NAME,
+            "attacks": Sort("attacks", "OPTIONAL { ?k0 ckg:location ?e }", "COUNT(DISTINCT ?k0)", descending=True),
+        },
+        ("type", "where", "attacks"),
+        """OPTIONAL { ?e a ?type FILTER(?type != ckg:Place) }
+           OPTIONAL { ?e ckg:locatedIn ?where OPTIONAL { ?where rdfs:label ?where_label } }""",
+        {"attacks": "?x ckg:location ?e"},
+    ),
+    "claims": Index(
+        "claims",
+        "Claims",
+        str(CKG.Claim),
+        {
+            "name": _BY_NAME,
+            "killed": Sort("killed", "OPTIONAL { ?e ckg:killed ?k0 }", "MAX(?k0)", descending=True),
+        },
+        ("by", "about", "killed"),
+        """OPTIONAL { ?e ckg:claimedBy ?by OPTIONAL { ?by rdfs:label ?by_label } }
+           OPTIONAL { ?e ckg:about ?about OPTIONAL { ?about rdfs:label ?about_label } } OPTIONAL { ?e ckg:killed ?killed }""",
+    ),
+    "articles": Index(
+        "articles",
+        "Articles",
+        str(CKG.Article),
+        {
+            "issued": Sort("date", "OPTIONAL { ?e dcterms:issued ?k0 }", "MIN(?k0)", descending=True),
+            "name": _BY_NAME,
+        },
+        ("issued", "publisher", "mentions"),
+        "OPTIONAL { ?e dcterms:issued ?issued } OPTIONAL { ?e dcterms:publisher ?publisher }",
+        {"mentions": "?x ckg:inArticle ?e"},
+    ),
+}
+
+def members(index: Index, search: str | None = None) -> str:
+    """The group pattern binding ?e to each member of the index's class (subclasses included)."""
+    pattern = f"?type0 rdfs:subClassOf* {iri_ref(index.root)} . ?e a ?type0 ."
+    if search:
+        pattern += f" {name_filter(search)}"
+    return pattern
+
+
+def name_filter(search: str) -> str:
+    """A filter keeping ?e whose label or alternate name contains ``search`` (case-insensitive)."""
+    return (
+        "FILTER EXISTS { ?e rdfs:label|skos:altLabel ?name . "
+        f"FILTER(CONTAINS(LCASE(STR(?name)), LCASE({string_literal(search)}))) }}"
+    )
+
+
+@dataclass
+class Row:
+    entity: Value
+    cells: dict[str, list[Value] | int | None] = field(default_factory=dict)
+
+
+@dataclass
+class Listing:
+    index: Index
+    rows: list[Row]
+    total: int
+    page: int
+    sort: str
+    search: str | None
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // PAGE_SIZE))
+
+
+def listing(index: Index, *, page: int = 1, sort: str | None = None, search: str | None = None) -> Listing:
+    """One page of an index, sorted by ``sort`` (a key of ``index.sorts``)."""
+    sort = sort if sort in index.sorts else index.default_sort
+    order = index.sorts[sort]
+    offset = min((page - 1) * PAGE_SIZE, MAX_OFFSET)
+    where = members(index, search)
+    total = int(select(f"SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ {where} }}")[0]["n"].value)
+    direction = "DESC(?key)" if order.descending else "?key"
+    page_rows = select(
+        f"SELECT ?e ({order.aggregate} AS ?key) WHERE {{ {where} {order.pattern} }} "
+        f"GROUP BY ?e ORDER BY {direction} ?e LIMIT {PAGE_SIZE} OFFSET {offset}"
+    )
+    rows = _details(index, [r["e"] for r in page_rows])
+    return Listing(index, rows, total, page, sort, search)
+
+
+def _details(index: Index, entities: list) -> list[Row]:
+    if not entities:
+        return []
+    values = " ".join(iri_ref(e.value) for e in entities)
+    result = select(f"SELECT * WHERE {{ VALUES ?e {{ {values} }} OPTIONAL {{ ?e rdfs:label ?label }} {index.details} }}")
+    rows = {e.value: Row(val(e), {column: 0 for column in index.counted}) for e in entities}
+    for record in result:
+        row = rows[record["e"].value]
+        if record.get("label") is not None:
+            row.entity = val(record["e"], record["label"])
+        for column in index.columns:
+            if column in index.counted:
+                continue
+            term = record.get(column)
+            if term is None:
+                row.cells.setdefault(column, [])
+                continue
+            shown = val(term, record.get(f"{column}_label"))
+            cell = row.cells.setdefault(column, [])
+            if all(v.text != shown.text for v in cell):
+                cell.append(shown)
+    for column, pattern in index.counted.items():
+        counts = select(f"SELECT ?e (COUNT(DISTINCT ?x) AS ?n) WHERE {{ VALUES ?e {{ {values} }} {pattern} }} GROUP BY ?e")
+        for record in counts:
+            rows[record["e"].value].cells[column] = int(record["n"].value)
+    return [rows[e.value] for e in entities]
+
+
+# --- search across every kind -----------------------------------------------------------------
+
+
+@dataclass
+class Hit:
+    entity: Value
+    matched: str
+    types: list[Value]
+
+
+def search(text: str, page: int = 1) -> tuple[list[Hit], int]:
+    """Entities whose label or alternate name contains ``text``; exact matches first."""
+    literal = string_literal(text)
+    where = (
+        "?e rdfs:label|skos:altLabel ?name . "
+        f"FILTER(CONTAINS(LCASE(STR(?name)), LCASE({literal})))"
+    )
+    total = int(select(f"SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ {where} }}")[0]["n"].value)
+    offset = min((page - 1) * PAGE_SIZE, MAX_OFFSET)
+    rows = select(
+        f"""SELECT ?e (SAMPLE(?name) AS ?matched) (SAMPLE(?l) AS ?label)
+  (MAX(IF(LCASE(STR(?name)) = LCASE({literal}), 1, 0)) AS ?exact)
+WHERE {{ {where} OPTIONAL {{ ?e rdfs:label ?l }} }}
+GROUP BY ?e ORDER BY DESC(?exact) LCASE(STR(?label)) ?e LIMIT {PAGE_SIZE} OFFSET {offset}"""
+    )
+    hits = [Hit(val(r["e"], r["label"]), r["matched"].value, []) for r in rows]
+    if hits:
+        values = " ".join(iri_ref(h.entity.iri) for h in hits)
+        by_iri = {h.entity.iri: h for h in hits}
+        for r in select(f"SELECT ?e ?t WHERE {{ VALUES ?e {{ {values} }} ?e a ?t }}"):
+            by_iri[r["e"].value].types.append(val(r["t"]))
+    return hits, total
+
+
+# --- home page -----------------------------------------------------------------------------------
+
+
+def counts() -> dict[str, int]:
+    """Members of each index class, subclasses included."""
+    found = {}
+    for name, index in INDEXES.items():
+        found[name] = int(select(f"SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ {members(index)} }}")[0]["n"].value)
+    return found
+
+
+def recent_attacks(limit: int = 10) -> list[Listing]:
+    return listing(INDEXES["attacks"], sort="date").rows[:limit]
+
+
+# --- ontology ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Term:
+    iri: str
+    name: str
+    kind: str  # class, object property, datatype property, property
+    label: str | None = None
+    definition: str | None = None
+    parents: list[Value] = field(default_factory=list)
+    domains: list[Value] = field(default_factory=list)
+    ranges: list[Value] = field(default_factory=list)
+    characteristics: list[str] = field(default_factory=list)
+    count: int = 0
+
+
+_TERM_KINDS = {
+    "http://www.w3.org/2002/07/owl#Class": "class",
+    "http://www.w3.org/2000/01/rdf-schema#Class": "class",
+    "http://www.w3.org/2002/07/owl#ObjectProperty": "object property",
+    "http://www.w3.org/2002/07/owl#DatatypeProperty": "datatype property",
+    "http://www.w3.org/2002/07/owl#AnnotationProperty": "annotation property",
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#Property": "property",
+}
+_CHARACTERISTICS = ("TransitiveProperty", "FunctionalProperty", "SymmetricProperty", "InverseFunctionalProperty")
+
+
+def ontology_terms() -> list[Term]:
+    """Every ckg: term in the ontology graph with its definition, domain, range and usage count."""
+    rows = select(
+        f"""SELECT ?term ?type ?label ?comment ?definition ?parent ?domain ?range WHERE {{ GRAPH <{ONTOLOGY_IRI}> {{
+  ?term a ?type . FILTER(STRSTARTS(STR(?term), "{CKG_NS}"))
+  OPTIONAL {{ ?term rdfs:label ?label }} OPTIONAL {{ ?term rdfs:comment ?comment }}
+  OPTIONAL {{ ?term skos:definition ?definition }}
+  OPTIONAL {{ ?term rdfs:subClassOf|rdfs:subPropertyOf ?parent FILTER(isIRI(?parent)) }}
+  OPTIONAL {{ ?term rdfs:domain ?domain FILTER(isIRI(?domain)) }} OPTIONAL {{ ?term rdfs:range ?range FILTER(isIRI(?range)) }}
+}} }} LIMIT 20000"""
+    )
+    terms: dict[str, Term] = {}
+    for row in rows:
+        iri, type_iri = row["term"].value, row["type"].value
+        term = terms.setdefault(iri, Term(iri, local_name(iri), "term"))
+        if type_iri in _TERM_KINDS and term.kind in ("term", "property", "annotation property"):
+            term.kind = _TERM_KINDS[type_iri]
+        if local_name(type_iri) in _CHARACTERISTICS and local_name(type_iri) not in term.characteristics:
+            term.characteristics.append(local_name(type_iri))
+        term.label = term.label or (row["label"].value if row["label"] is not None else None)
+        term.definition = term.definition or _text(row["definition"]) or _text(row["comment"])
+        for key, bucket in (("parent", term.parents), ("domain", term.domains), ("range", term.ranges)):
+            if row[key] is not None and all(v.iri != row[key].value for v in bucket):
+                bucket.append(val(row[key]))
+    _count_usage(terms)
+    return sorted(terms.values(), key=lambda t: (t.kind != "class", t.name.lower()))
+
+
+def _text(term) -> str | None:
+    return term.value if term is not None else None
+
+
+def _count_usage(terms: dict[str, Term]) -> None:
+    """Direct instances of each class and uses of each property, one index lookup per term."""
+    classes = [t for t in terms.values() if t.kind == "class"]
+    properties = [t for t in terms.values() if t.kind != "class"]
+    if classes:
+        values = " ".join(iri_ref(t.iri) for t in classes)
+        for row in select(f"SELECT ?c (COUNT(DISTINCT ?x) AS ?n) WHERE {{ VALUES ?c {{ {values} }} ?x a ?c }} GROUP BY ?c"):
+            terms[row["c"].value].count = int(number(row["n"]) or 0)
+    if properties:
+        values = " ".join(iri_ref(t.iri) for t in properties)
+        for row in select(f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o }} GROUP BY ?p"):
+            terms[row["p"].value].count = int(number(row["n"]) or 0)
+
+
+def ontology_title() -> str | None:
+    rows = select(f"SELECT ?l WHERE {{ GRAPH <{ONTOLOGY_IRI}> {{ <{ONTOLOGY_IRI}> rdfs:label|dcterms:title ?l }} }} LIMIT 1")
+    return rows[0]["l"].value if rows else None
+
+
+__all__ = ["INDEXES", "PAGE_SIZE", "counts", "curie", "listing", "ontology_terms", "search"]

@@ -1,0 +1,296 @@
+"""Pure helpers for the pages: safe SPARQL terms, display values, highlighted text, map geometry.
+
+Nothing here touches the store or Flask, so each piece is testable on its own.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from kg.formats import PREFIXES
+from kg.vocab import CKG_NS
+
+MAX_SEARCH_LENGTH = 200
+_IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|\\^`]')
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+XSD = PREFIXES["xsd"]
+# Datatypes whose values read plainly; others are shown next to the value.
+_PLAIN_DATATYPES = {XSD + t for t in ("string", "integer", "nonNegativeInteger", "decimal", "double", "date", "dateTime", "gYear")}
+_PLAIN_DATATYPES.add("http://www.w3.org/1999/02/22-rdf-syntax-ns#langString")
+
+
+class UnsafeTerm(ValueError):
+    """A string that cannot be put into a SPARQL query as the term asked for."""
+
+
+def iri_ref(iri: str) -> str:
+    """``<iri>`` for a query, refusing characters that could end the IRI early.
+
+    >>> iri_ref("http://x/id/place/raqqa")
+    '<http://x/id/place/raqqa>'
+    >>> iri_ref("http://x/> } DROP ALL {")  # doctest: +IGNORE_EXCEPTION_DETAIL
+    Traceback (most recent call last):
+    UnsafeTerm: not an IRI that can be queried
+    """
+    if not iri or _IRI_FORBIDDEN.search(iri):
+        raise UnsafeTerm(f"not an IRI that can be queried: {iri[:80]!r}")
+    return f"<{iri}>"
+
+
+def string_literal(text: str) -> str:
+    """A SPARQL string literal for user text: escaped by Oxigraph's own serializer, length bounded.
+
+    >>> string_literal('Raqqa" } ; DROP ALL ; #')
+    '"Raqqa\\\\" } ; DROP ALL ; #"'
+    """
+    clean = _CONTROL.sub(" ", text)[:MAX_SEARCH_LENGTH]
+    return str(ox.Literal(clean))
+
+
+def local_name(iri: str) -> str:
+    """The last segment of an IRI, for showing things that have no label.
+
+    >>> local_name("https://w3id.org/ckg/ontology#locatedIn")
+    'locatedIn'
+    >>> local_name("http://x/id/place/raqqa")
+    'raqqa'
+    """
+    tail = re.split(r"[#/]", iri.rstrip("/#"))[-1]
+    return tail or iri
+
+
+def curie(iri: str) -> str:
+    """A prefixed name when a known prefix fits, else the IRI.
+
+    >>> curie("http://www.w3.org/2000/01/rdf-schema#label")
+    'rdfs:label'
+    >>> curie("http://elsewhere.example/x")
+    'http://elsewhere.example/x'
+    """
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and "/" not in iri[len(namespace):] and iri != namespace:
+            return f"{prefix}:{iri[len(namespace):]}"
+    return iri
+
+
+def href_for(iri: str, base: str) -> str | None:
+    """Where a link to ``iri`` should go: our own pages for our IRIs and ontology terms, the IRI
+    itself for other web IRIs, and nowhere for other schemes (``javascript:`` is a valid IRI).
+
+    >>> href_for("http://kg.example/id/place/raqqa", "http://kg.example/id/")
+    '/id/place/raqqa'
+    >>> href_for(CKG_NS + "Attack", "http://kg.example/id/")
+    '/ontology#Attack'
+    >>> href_for("https://www.wikidata.org/wiki/Q1", "http://kg.example/id/")
+    'https://www.wikidata.org/wiki/Q1'
+    >>> href_for("javascript:alert(1)", "http://kg.example/id/") is None
+    True
+    """
+    if iri.startswith(base):
+        return "/id/" + iri[len(base):]
+    if iri.startswith(CKG_NS):
+        return "/ontology#" + iri[len(CKG_NS):]
+    if iri == CKG_NS.rstrip("#"):
+        return "/ontology"
+    if iri.split(":", 1)[0].lower() in ("http", "https"):
+        return iri
+    return None
+
+
+@dataclass
+class Value:
+    """One RDF term ready to show: text, link target (for IRIs) and datatype/language (for literals)."""
+
+    text: str
+    href: str | None = None
+    iri: str | None = None
+    datatype: str | None = None
+    language: str | None = None
+    kind: str | None = None  # our IRI kind (attack, place...) when the IRI is ours
+
+    @property
+    def is_link(self) -> bool:
+        return self.href is not None
+
+
+def value_of(term, base: str, label=None) -> Value:
+    """A :class:`Value` for a pyoxigraph term, using ``label`` (a term or str) for IRIs when given."""
+    if isinstance(term, ox.NamedNode):
+        from kg.iris import kind_of
+
+        shown = label.value if isinstance(label, ox.Literal) else label
+        return Value(
+            text=shown or (curie(term.value) if not term.value.startswith(base) else local_name(term.value)),
+            href=href_for(term.value, base),
+            iri=term.value,
+            kind=kind_of(term.value, base),
+        )
+    if isinstance(term, ox.Literal):
+        datatype = term.datatype.value if term.datatype else None
+        plain = datatype is None or datatype in _PLAIN_DATATYPES
+        return Value(text=term.value, datatype=None if plain else curie(datatype), language=term.language)
+    return Value(text=str(term))
+
+
+def number(term) -> int | float | None:
+    """The numeric value of a literal term, or None.
+
+    >>> number(ox.Literal("25", datatype=ox.NamedNode(XSD + "integer")))
+    25
+    >>> number(ox.Literal("many")) is None
+    True
+    """
+    if not isinstance(term, ox.Literal):
+        return None
+    try:
+        as_float = float(term.value)
+    except ValueError:
+        return None
+    return int(as_float) if as_float.is_integer() else as_float
+
+
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+|\n+")
+
+
+def sentence_around(text: str, start: int, end: int) -> tuple[str, str, str]:
+    """The sentence holding ``text[start:end]``, split into (before, mention, after).
+
+    >>> sentence_around("One here. Two three four. Five.", 14, 19)
+    ('Two ', 'three', ' four.')
+    >>> sentence_around("No break at all", 3, 8)
+    ('No ', 'break', ' at all')
+    """
+    start, end = max(0, min(start, len(text))), max(0, min(end, len(text)))
+    if end < start:
+        start, end = end, start
+    first, last = 0, len(text)
+    for match in _SENTENCE_BREAK.finditer(text):
+        if match.end() <= start:
+            first = match.end()
+        elif match.start() >= end:
+            last = match.start()
+            break
+    return text[first:start], text[start:end], text[end:last]
+
+
+@dataclass
+class Span:
+    """A mention to highlight in a text: character offsets and what it refers to."""
+
+    start: int
+    end: int
+    href: str | None = None
+    label: str = ""
+    kind: str | None = None
+
+
+@dataclass
+class Segment:
+    """A run of text covered by the same mentions; ``spans`` innermost first."""
+
+    text: str
+    spans: list[Span] = field(default_factory=list)
+
+    @property
+    def link(self) -> Span | None:
+        return self.spans[0] if self.spans else None
+
+    @property
+    def title(self) -> str:
+        return "; ".join(dict.fromkeys(f"{s.kind or 'entity'}: {s.label}" for s in self.spans))
+
+
+def segments(text: str, spans: list[Span]) -> list[Segment]:
+    """Cut ``text`` at every mention boundary; each piece knows the mentions covering it.
+
+    Overlapping and nested mentions are fine; offsets outside the text are clamped. The pieces
+    are plain strings: the template escapes each one.
+
+    >>> [(s.text, [x.label for x in s.spans]) for s in segments("Raqqa city hit", [Span(0, 10, label="city"), Span(0, 5, label="Raqqa")])]
+    [('Raqqa', ['Raqqa', 'city']), (' city', ['city']), (' hit', [])]
+    """
+    valid = []
+    for span in spans:
+        start, end = max(0, min(span.start, len(text))), max(0, min(span.end, len(text)))
+        if start < end:
+            span.start, span.end = start, end
+            valid.append(span)
+    cuts = sorted({0, len(text), *(s.start for s in valid), *(s.end for s in valid)})
+    starting: dict[int, list[Span]] = {}
+    for span in valid:
+        starting.setdefault(span.start, []).append(span)
+    active: list[Span] = []
+    pieces = []
+    for left, right in zip(cuts, cuts[1:]):
+        active = [s for s in active if s.end > left] + starting.get(left, [])
+        covering = sorted(active, key=lambda s: s.end - s.start)
+        pieces.append(Segment(text[left:right], covering))
+    return pieces
+
+
+@dataclass
+class MapPoint:
+    lat: float
+    long: float
+    label: str
+    href: str | None = None
+    here: bool = False
+    x: float = 0.0
+    y: float = 0.0
+
+
+@dataclass
+class MapView:
+    """An equirectangular frame around some points, drawn as inline SVG by the template."""
+
+    width: int
+    height: int
+    points: list[MapPoint]
+    meridians: list[tuple[float, str]]  # x position, label
+    parallels: list[tuple[float, str]]  # y position, label
+
+
+def map_view(points: list[MapPoint], width: int = 480, height: int = 320, min_span: float = 0.05) -> MapView | None:
+    """Project points into a ``width``×``height`` frame with a graticule; None without points.
+
+    >>> view = map_view([MapPoint(35.95, 39.01, "Raqqa", here=True)])
+    >>> (round(view.points[0].x), round(view.points[0].y))
+    (240, 160)
+    """
+    if not points:
+        return None
+    lats, longs = [p.lat for p in points], [p.long for p in points]
+    mid_lat, mid_long = (min(lats) + max(lats)) / 2, (min(longs) + max(longs)) / 2
+    squash = max(math.cos(math.radians(mid_lat)), 0.2)
+    span_long = max((max(longs) - min(longs)) * 1.3, min_span)
+    span_lat = max((max(lats) - min(lats)) * 1.3, min_span)
+    degrees_per_px = max(span_long * squash / width, span_lat / height)
+    half_w, half_h = width / 2 * degrees_per_px / squash, height / 2 * degrees_per_px
+
+    def x_of(long: float) -> float:
+        return (long - (mid_long - half_w)) / (2 * half_w) * width
+
+    def y_of(lat: float) -> float:
+        return ((mid_lat + half_h) - lat) / (2 * half_h) * height
+
+    for point in points:
+        point.x, point.y = round(x_of(point.long), 1), round(y_of(point.lat), 1)
+    step = _grid_step(2 * half_h)
+    meridians = [(round(x_of(v), 1), f"{abs(v):g}°{'E' if v >= 0 else 'W'}") for v in _ticks(mid_long - half_w, mid_long + half_w, step)]
+    parallels = [(round(y_of(v), 1), f"{abs(v):g}°{'N' if v >= 0 else 'S'}") for v in _ticks(mid_lat - half_h, mid_lat + half_h, step)]
+    return MapView(width, height, points, meridians, parallels)
+
+
+def _grid_step(span: float) -> float:
+    for step in (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 30, 60):
+        if span / step <= 6:
+            return step
+    return 90
+
+
+def _ticks(low: float, high: float, step: float) -> list[float]:
+    first = math.ceil(low / step)
+    return [round(i * step, 6) for i in range(first, math.floor(high / step) + 1)]

@@ -1,0 +1,240 @@
+"""bench/quality.py: its readers of the annotated formats, its scoring arithmetic on known cases, and
+its SPARQL read-back on a handcrafted store."""
+import json
+import sys
+from pathlib import Path
+
+import pytest
+import rdflib
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+import quality  # noqa: E402
+from quality import AttackPred, ClaimPred, DocPred, GoldAttack, GoldArgument, GoldAttribution, GoldDoc, ValuePred  # noqa: E402
+
+from kg.store import open_store  # noqa: E402
+
+TEXT = "Jets struck Raqqa on Monday. Markets were busy. A bomb hit Homs. Officials said ten died."
+# sentences: [0, 28) [29, 47) [48, 64) [65, 89)
+
+WIKIEVENTS = {
+    "doc_id": "w1", "text": TEXT, "entities": [],
+    "events": [
+        {"type": "Conflict.Attack.Unspecified", "trigger": "struck", "trigger_char_span": [5, 11],
+         "arguments": [{"role": "Attacker", "text": "Jets", "char_span": [0, 4]}, {"role": "Place", "text": "Raqqa", "char_span": [12, 17]},
+                       {"role": "Instrument", "text": "Jets", "char_span": [0, 4]}]},
+        {"type": "Life.Die.Unspecified", "trigger": "died", "trigger_char_span": [84, 88], "arguments": []},
+        {"type": "Conflict.Attack.DetonateExplode", "trigger": "hit", "trigger_char_span": [55, 58],
+         "arguments": [{"role": "Target", "text": "Homs", "char_span": [59, 63]}]},
+    ],
+}
+POLNEAR = {
+    "doc_id": "p1", "annotator": "a", "text": TEXT,
+    "attributions": [
+        {"Source": [{"text": "Officials", "char_spans": [[65, 74]]}], "Cue": [{"text": "said", "char_spans": [[75, 79]]}],
+         "Content": [{"text": "ten died", "char_spans": [[80, 88]]}]},
+        {"Attribution-no-source": [], "Cue": [{"text": "busy", "char_spans": [[42, 46]]}], "Content": [{"text": "Markets were", "char_spans": [[29, 41]]}]},
+        {"Attribution-no-source": []},
+    ],
+}
+FAKES = {"id": "f1", "title": "Bomb hits Homs", "date": "4/7/2017", "source": "x", "location": "homs", "label_credible": "1", "text": TEXT}
+
+
+def value(iri, labels=(), spans=(), containers=()):
+    return ValuePred(iri, set(labels), list(spans), [set(c) for c in containers])
+
+
+# --- reading the annotated formats ----------------------------------------------------------------
+
+@pytest.fixture
+def data_dir(tmp_path):
+    folder = tmp_path / "dev"
+    folder.mkdir()
+    for name, record in [("wikievents", WIKIEVENTS), ("rams", {**WIKIEVENTS, "doc_id": "r1"}), ("polnear", POLNEAR), ("fakes_syria", FAKES)]:
+        (folder / f"{name}_dev.jsonl").write_text(json.dumps(record) + "\n" + json.dumps(record) + "\n")
+    return folder
+
+
+def test_event_files_keep_attack_events_and_map_roles(data_dir):
+    [doc] = quality.load(data_dir, "wikievents", limit=1)
+    assert [a.trigger for a in doc.attacks] == [(5, 11), (55, 58)]
+    assert [(g.role, g.span, g.text) for g in doc.attacks[0].arguments] == [("perpetrator", (0, 4), "Jets"), ("location", (12, 17), "Raqqa")]
+    assert len(quality.load(data_dir, "rams")) == 2
+
+
+def test_polnear_attributions_skip_empty_ones_and_keep_spans(data_dir):
+    [doc] = quality.load(data_dir, "polnear", limit=1)
+    assert len(doc.attributions) == 2
+    first, second = doc.attributions
+    assert (first.sources, first.source_texts, first.cues, first.contents) == ([(65, 74)], ["Officials"], [(75, 79)], [(80, 88)])
+    assert second.sources == [] and second.contents == [(29, 41)]
+
+
+def test_fakes_date_becomes_iso_and_place_is_kept(data_dir):
+    [doc] = quality.load(data_dir, "fakes", limit=1)
+    assert (doc.date, doc.place, doc.title) == ("2017-04-07", "homs", "Bomb hits Homs")
+
+
+def test_articles_are_written_with_title_and_unique_url_only(tmp_path, data_dir):
+    docs = quality.load(data_dir, "fakes") + quality.load(data_dir, "wikievents")
+    quality.write_articles(docs, tmp_path / "out")
+    sidecars = [json.loads(p.read_text()) for p in sorted((tmp_path / "out").glob("*.json"))]
+    assert sidecars[0] == {"title": "Bomb hits Homs", "url": docs[0].url}
+    assert sidecars[2] == {"url": docs[2].url}
+    assert len({d.url for d in docs}) == len(docs) == 4
+    assert (tmp_path / "out" / "00000.txt").read_text() == TEXT
+
+
+def test_a_bad_record_is_an_error_naming_the_line(tmp_path):
+    (tmp_path / "fakes_dev.jsonl").write_text('{"id": "x", "text": "t"}\n')
+    with pytest.raises(SystemExit, match="fakes_dev.jsonl:1"):
+        quality.load(tmp_path, "fakes")
+
+
+# --- scoring arithmetic ---------------------------------------------------------------------------
+
+def gold_events():
+    return quality.event_doc("wikievents", WIKIEVENTS)
+
+
+def test_sentences_are_split_where_expected():
+    assert quality.sentences(TEXT) == [(0, 28), (29, 47), (48, 64), (65, 89)]
+
+
+def test_detection_counts_sentences_half_right():
+    # gold attack sentences 0 and 2; predicted evidence in sentences 0 (twice) and 1
+    pred = DocPred(attacks=[AttackPred([(5, 11)]), AttackPred([(0, 4), (30, 35)])])
+    counts = quality.score_detection([(gold_events(), pred)])
+    assert (counts.tp, counts.fp, counts.fn) == (1, 1, 1)
+    assert (counts.precision, counts.recall, counts.f1) == (0.5, 0.5, 0.5)
+
+
+def test_detection_of_nothing_is_zero_not_an_error():
+    counts = quality.score_detection([(gold_events(), DocPred())])
+    assert (counts.tp, counts.fp, counts.fn, counts.precision, counts.f1) == (0, 0, 2, 0.0, 0.0)
+
+
+def test_argument_recall_by_evidence_overlap_or_label_only_through_matched_attacks():
+    jets = value("j", labels={"syrian air force"}, spans=[(0, 4)])
+    raqqa_wrong_span = value("r", labels={"ar raqqah"}, spans=[(200, 205)])
+    homs_by_label = value("h", labels={"homs"})
+    pred = DocPred(attacks=[
+        AttackPred([(5, 11)], roles={"perpetrator": [jets], "location": [raqqa_wrong_span]}),
+        AttackPred([(0, 3)], roles={"target": [homs_by_label]}),  # in sentence 0, not in the Homs sentence
+    ])
+    recall = quality.score_arguments([(gold_events(), pred)])
+    assert recall["perpetrator"] == {"recall": 1.0, "recalled": 1, "gold": 1}
+    assert recall["location"] == {"recall": 0.0, "recalled": 0, "gold": 1}
+    assert recall["target"] == {"recall": 0.0, "recalled": 0, "gold": 1}
+    assert recall["victim"]["recall"] is None
+    pred.attacks.append(AttackPred([(55, 58)], roles={"target": [homs_by_label]}))
+    assert quality.score_arguments([(gold_events(), pred)])["target"]["recall"] == 1.0
+
+
+def fakes_doc(place="homs", date="2017-04-07"):
+    return GoldDoc("fakes", "f", TEXT, place=place, date=date)
+
+
+def test_place_accuracy_uses_the_main_place_and_its_containers():
+    village = value("v", labels={"al-waer"}, containers=[{"homs governorate"}, {"syria"}])
+    raqqa = value("r", labels={"ar raqqah"})
+    pred = DocPred(attacks=[AttackPred([(50, 52)], roles={"location": [village]}), AttackPred([(60, 62)], roles={"location": [village]}),
+                            AttackPred([(0, 4)], roles={"location": [raqqa]})])
+    result = quality.score_places([(fakes_doc("homs"), pred), (fakes_doc("raqqa"), pred), (fakes_doc("idlib"), pred), (fakes_doc(), DocPred())])
+    assert result == {"accuracy": 0.25, "any_attack_place": 0.5, "predicted": 3, "n": 4}
+
+
+def test_place_names_match_across_transliterations():
+    assert quality.same_place("deir ezzor", "Deir ez-Zor") and quality.same_place("daraa", "Dar‘ā")
+    assert not quality.same_place("hama", "homs") and not quality.same_place("idlib", "aleppo")
+
+
+def test_date_accuracy_prefers_issued_then_the_commonest_attack_date():
+    issued = DocPred(issued="2017-04-07", attacks=[AttackPred([(0, 1)], dates={"2017-04-01"})])
+    by_attacks = DocPred(attacks=[AttackPred([(0, 1)], dates={"2017-04-06"}), AttackPred([(2, 3)], dates={"2017-04-06", "2017-04-01"})])
+    result = quality.score_dates([(fakes_doc(), issued), (fakes_doc(), by_attacks), (fakes_doc(), DocPred())])
+    assert result == {"accuracy": round(1 / 3, 4), "within_1_day": round(2 / 3, 4), "predicted": 2, "n": 3}
+
+
+def test_claim_precision_recall_and_source_recall():
+    doc = quality.polnear_doc(POLNEAR)
+    officials = value("o", labels={"officials"})
+    pred = DocPred(claims=[
+        ClaimPred([(65, 89)], sources=[officials]),  # the first attribution, source by label
+        ClaimPred([(75, 79)], sources=[value("x", labels={"someone"})]),  # same attribution, cue only
+        ClaimPred([(0, 10)]),  # no attribution there
+    ])
+    result = quality.score_claims([(doc, pred)])
+    assert (result["predicted"], result["predicted_correct"], result["gold"], result["gold_found"]) == (3, 2, 2, 1)
+    assert (result["precision"], result["recall"]) == (round(2 / 3, 4), 0.5)
+    assert result["f1"] == round(2 * (2 / 3) * 0.5 / (2 / 3 + 0.5), 4)
+    assert (result["source_recall"], result["gold_with_source"]) == (1.0, 1)
+    pred.claims[0].sources = [value("o", spans=[(0, 4)])]
+    assert quality.score_claims([(doc, pred)])["source_recall"] == 0.0
+
+
+# --- read-back through `kg query` on a handcrafted store -------------------------------------------
+
+STORE_TTL = f"""
+@prefix ckg: <https://w3id.org/ckg/ontology#> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> . @prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> . @prefix x: <http://x.test/> .
+x:art a ckg:Article ; ckg:text "{TEXT}" ; dcterms:source <https://eval.invalid/t/0>, <https://eval.invalid/t/1> ;
+    dcterms:issued "2017-04-07"^^xsd:date .
+x:a1 a ckg:Bombing ; ckg:date "2017-04-06"^^xsd:date ; ckg:location x:homs ; ckg:perpetrator x:isis ; ckg:evidence x:m1, x:m2 .
+x:m1 ckg:inArticle x:art ; ckg:startOffset 48 ; ckg:endOffset 64 . x:m2 ckg:inArticle x:other ; ckg:startOffset 0 ; ckg:endOffset 3 .
+x:homs a ckg:City ; rdfs:label "Homs" ; skos:altLabel "Hims" ; ckg:locatedIn x:gov . x:gov ckg:locatedIn x:syria .
+x:gov rdfs:label "Homs Governorate" . x:syria rdfs:label "Syria" .
+x:isis rdfs:label "Islamic State" ; ckg:evidence x:m3 . x:m3 ckg:inArticle x:art ; ckg:startOffset 0 ; ckg:endOffset 4 .
+x:c1 a ckg:Claim ; ckg:claimedBy x:officials ; ckg:about x:a1 ; ckg:evidence x:m4 .
+x:m4 ckg:inArticle x:art ; ckg:startOffset 65 ; ckg:endOffset 89 . x:officials rdfs:label "officials" .
+ckg:Bombing rdfs:subClassOf ckg:Attack .
+"""
+
+
+@pytest.fixture(scope="module")
+def handcrafted_store(tmp_path_factory):
+    path = tmp_path_factory.mktemp("quality") / "store"
+    with open_store(str(path)) as store:
+        store.put_graph("http://x.test/graph", rdflib.Graph().parse(data=STORE_TTL, format="turtle").serialize(format="nt", encoding="utf-8"))
+    return path
+
+
+@pytest.fixture(scope="module")
+def predictions(handcrafted_store):
+    return quality.read_predictions(handcrafted_store)
+
+
+def test_read_predictions_maps_evidence_to_each_source_of_its_article(predictions):
+    assert set(predictions) == {"https://eval.invalid/t/0", "https://eval.invalid/t/1"}
+    doc = predictions["https://eval.invalid/t/0"]
+    assert (doc.text, doc.issued) == (TEXT, "2017-04-07")
+    [attack] = doc.attacks
+    assert attack.spans == [(48, 64)] and attack.dates == {"2017-04-06"}
+    [homs] = attack.roles["location"]
+    assert homs.labels == {"homs", "hims"} and sorted(map(sorted, homs.container_labels)) == [["homs governorate"], ["syria"]]
+    [isis] = attack.roles["perpetrator"]
+    assert isis.spans == [(0, 4)] and isis.labels == {"islamic state"}
+    [claim] = doc.claims
+    assert claim.spans == [(65, 89)] and claim.sources[0].labels == {"officials"}
+
+
+def test_read_back_predictions_score_as_expected(predictions):
+    doc = predictions["https://eval.invalid/t/0"]
+    gold = gold_events()
+    assert quality.score_detection([(gold, doc)]).as_dict()["tp"] == 1
+    assert quality.score_places([(fakes_doc("homs"), doc)])["accuracy"] == 1.0
+    assert quality.score_claims([(quality.polnear_doc(POLNEAR), doc)])["source_recall"] == 1.0
+
+
+def test_documents_whose_stored_text_differs_are_counted_as_misaligned():
+    gold = GoldDoc("fakes", "f", TEXT, url="u1")
+    pairs, misaligned = quality.pair_up([gold], {"u1": DocPred(text=TEXT + " changed", attacks=[AttackPred([(0, 1)])])})
+    assert misaligned == 1 and pairs[0][1].attacks == []
+
+
+def test_end_to_end_on_a_tiny_data_folder_reports_every_dataset(data_dir):
+    report = quality.evaluate(data_dir, limit=1, workers=1)
+    assert set(report["datasets"]) == {"wikievents", "rams", "fakes", "polnear"}
+    assert all(r["documents"] == 1 and r["stored"] == 1 and r["misaligned"] == 0 for r in report["datasets"].values())
+    assert "4 added" in report["ingest"]["summary"]
+    assert "attack detection" in quality.table(report)
