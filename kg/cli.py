@@ -169,6 +169,9 @@ def serve(store_dir, host, port, query_timeout, query_workers, threads, update_t
     except StoreError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"serving {store_dir} on http://{host}:{port}/ (SPARQL at /sparql)", err=True)
+    import signal
+
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # exit cleanly: query workers and snapshots go too
     try:
         import waitress
     except ImportError:
