@@ -120,6 +120,13 @@ class Worker:
         tag, length = protocol._HEADER.unpack(header)
         return tag, self._read(length, budget)
 
+    def has_frame(self) -> bool:
+        """Whether a whole frame is already buffered."""
+        if len(self.buffer) < protocol._HEADER.size:
+            return False
+        _, length = protocol._HEADER.unpack_from(self.buffer)
+        return len(self.buffer) >= protocol._HEADER.size + length
+
     def wait_ready(self, budget: Budget) -> None:
         if not self.ready:
             tag, payload = self.receive(budget)
@@ -165,10 +172,14 @@ class QueryRequest:
 
 @dataclass
 class Answer:
-    """A query's answer that has started: the serialized results, as they come."""
+    """A query's answer that has started: the serialized results, as they come.
+
+    An answer that arrived whole before it was asked for is ``complete`` (sent with a length).
+    """
 
     media_type: str
     chunks: Iterator[bytes] = field(repr=False)
+    complete: bytes | None = field(default=None, repr=False)
 
 
 class QueryPool:
@@ -201,11 +212,19 @@ class QueryPool:
         except WorkerDied:
             self._discard(worker)
             raise HTTPError(500, "the query worker stopped unexpectedly (out of memory?); try a smaller query") from None
+        media_type, received = payload.decode(), []
+        while tag != protocol.ERROR and worker.has_frame():  # what already arrived, without waiting
+            tag, payload = worker.receive(budget)
+            if tag == protocol.DATA:
+                received.append(payload)
+            elif tag == protocol.END:
+                self._release(worker)
+                return Answer(media_type, iter(()), complete=b"".join(received))
         if tag == protocol.ERROR:
             self._release(worker)
             error = json.loads(payload)
             raise HTTPError(error["status"], error["message"])
-        return Answer(payload.decode(), self._stream(worker, budget))
+        return Answer(media_type, self._stream(worker, budget, received))
 
     def refresh(self) -> None:
         """Take a new snapshot after the store changed; workers move to it as they become free."""
@@ -228,10 +247,11 @@ class QueryPool:
 
     # --- internals ---------------------------------------------------------------------------------
 
-    def _stream(self, worker: Worker, budget: Budget) -> Iterator[bytes]:
+    def _stream(self, worker: Worker, budget: Budget, received: list[bytes]) -> Iterator[bytes]:
         finished = False
         tag = None
         try:
+            yield from received
             tag, payload = worker.receive(budget)
             while tag == protocol.DATA:
                 yield payload

@@ -143,6 +143,8 @@ def _query(text: str) -> Response:
         answer = get_pool().execute(request_)
     except HTTPError as exc:
         raise _explained(exc, text) from None
+    if answer.complete is not None:
+        return Response(answer.complete, content_type=_content_type(answer.media_type))
     return Response(answer.chunks, content_type=_content_type(answer.media_type), direct_passthrough=True)
 
 
