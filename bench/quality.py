@@ -27,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import kg_select, run_kg  # noqa: E402
 
 DEFAULT_DATA = Path("/work/shared/eval/dev")
+DEFAULT_CORPUS = Path("/work/shared/eval/corpus/reuters21578.jsonl")
 DATASETS = ("wikievents", "rams", "fakes", "polnear")
 URL_BASE = "https://eval.invalid/"
 ROLE_MAP = {"attacker": "perpetrator", "target": "target", "victim": "victim", "place": "location"}
@@ -118,18 +119,25 @@ def fakes_doc(record: dict) -> GoldDoc:
                    place=record["location"], date=dt.date(year, month, day).isoformat())
 
 
+def newswire_doc(record: dict) -> GoldDoc:
+    """A Reuters-21578 newswire: no annotations; mostly economic news, for counting false alarms."""
+    return GoldDoc("reuters", str(record["id"]), record["text"], title=record.get("title") or None)
+
+
 READERS = {
     "wikievents": lambda record: event_doc("wikievents", record),
     "rams": lambda record: event_doc("rams", record),
     "polnear": polnear_doc,
     "fakes": fakes_doc,
+    "reuters": newswire_doc,
 }
 
 
-def load(data_dir: Path, dataset: str, limit: int | None = None) -> list[GoldDoc]:
-    """The first ``limit`` documents of ``dataset`` (the file ``<dataset>*.jsonl`` in ``data_dir``)."""
-    files = sorted(data_dir.glob(f"{dataset}*.jsonl"))
-    if not files:
+def load(data_dir: Path, dataset: str, limit: int | None = None, file: Path | None = None) -> list[GoldDoc]:
+    """The first ``limit`` documents of ``dataset`` (the file ``<dataset>*.jsonl`` in ``data_dir``,
+    or ``file``); empty texts are skipped."""
+    files = [file] if file else sorted(data_dir.glob(f"{dataset}*.jsonl"))
+    if not files or not files[0].exists():
         return []
     docs = []
     with files[0].open(encoding="utf-8") as handle:
@@ -138,7 +146,9 @@ def load(data_dir: Path, dataset: str, limit: int | None = None) -> list[GoldDoc
                 break
             if line.strip():
                 try:
-                    docs.append(READERS[dataset](json.loads(line)))
+                    doc = READERS[dataset](json.loads(line))
+                    if doc.text.strip():
+                        docs.append(doc)
                 except (KeyError, ValueError, TypeError) as exc:
                     raise SystemExit(f"{files[0]}:{number}: not a {dataset} record ({type(exc).__name__}: {exc})") from None
     return docs
@@ -487,8 +497,23 @@ def _ratio(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
+def score_false_alarms(pairs: list[tuple[GoldDoc, DocPred]]) -> dict:
+    """On mostly non-violent newswire: how often attacks are predicted at all. A few 1987 wires do
+    report attacks, so this is an upper bound on false alarms."""
+    sentences_total = flagged = 0
+    for doc, pred in pairs:
+        spans = sentences(doc.text)
+        sentences_total += len(spans)
+        flagged += len(predicted_attack_sentences(pred, spans))
+    with_attack = sum(1 for _, pred in pairs if pred.attacks)
+    return {"articles_with_attack": _ratio(with_attack, len(pairs)), "attacks_per_100_articles": round(100 * sum(len(p.attacks) for _, p in pairs) / len(pairs), 2) if pairs else None,
+            "attack_sentences_per_1000": round(1000 * flagged / sentences_total, 2) if sentences_total else None}
+
+
 def score(dataset: str, pairs: list[tuple[GoldDoc, DocPred]]) -> dict:
     """Every measure that applies to ``dataset``."""
+    if dataset == "reuters":
+        return {"documents": len(pairs), "false_alarms": score_false_alarms(pairs)}
     if dataset in ("wikievents", "rams"):
         return {"documents": len(pairs), "attack_sentences": score_detection(pairs).as_dict(), "argument_recall": score_arguments(pairs)}
     if dataset == "fakes":
@@ -520,14 +545,16 @@ def pair_up(docs: list[GoldDoc], predictions: dict[str, DocPred]) -> tuple[list[
     return pairs, misaligned
 
 
-def evaluate(data_dir: Path, limit: int | None, workers: int, keep: Path | None = None) -> dict:
+def evaluate(data_dir: Path, limit: int | None, workers: int, keep: Path | None = None, corpus: Path | None = None, newswires: int = 0) -> dict:
     work = Path(tempfile.mkdtemp(prefix="kg-quality-"))
     store = keep or work / "store"
     try:
         corpora = {name: load(data_dir, name, limit) for name in DATASETS}
-        corpora = {name: docs for name, docs in corpora.items() if docs}
-        if not corpora:
+        if not any(corpora.values()):
             raise SystemExit(f"no datasets found in {data_dir} (expected {', '.join(n + '*.jsonl' for n in DATASETS)})")
+        if newswires and corpus:
+            corpora["reuters"] = load(corpus.parent, "reuters", newswires, file=corpus)
+        corpora = {name: docs for name, docs in corpora.items() if docs}
         for name, docs in corpora.items():
             write_articles(docs, work / "articles" / name)
         started = time.perf_counter()
@@ -562,6 +589,10 @@ def table(report: dict) -> str:
             p, d = result["place"], result["date"]
             lines.append(f"{name:<11} {'place (main attack place)':<32} {_fmt(None)} {_fmt(None)} {_fmt(None)} {_fmt(p['accuracy'])}  any attack place {_fmt(p['any_attack_place']).strip()}; predicted {p['predicted']}/{p['n']}; {docs}")
             lines.append(f"{name:<11} {'date (issued, else attack date)':<32} {_fmt(None)} {_fmt(None)} {_fmt(None)} {_fmt(d['accuracy'])}  within 1 day {_fmt(d['within_1_day']).strip()}; predicted {d['predicted']}/{d['n']}")
+        if "false_alarms" in result:
+            f = result["false_alarms"]
+            lines.append(f"{name:<11} {'false alarms (unannotated wires)':<32} {_fmt(None)} {_fmt(None)} {_fmt(None)} {_fmt(None)}  articles with an attack {_fmt(f['articles_with_attack']).strip()}; "
+                         f"attacks/100 articles {f['attacks_per_100_articles']}; attack sentences/1000 {f['attack_sentences_per_1000']}; {docs}")
         if "claims" in result:
             c = result["claims"]
             lines.append(f"{name:<11} {'claims (content/cue overlap)':<32} {_fmt(c['precision'])} {_fmt(c['recall'])} {_fmt(c['f1'])} {_fmt(None)}  predicted {c['predicted_correct']}/{c['predicted']} correct; gold found {c['gold_found']}/{c['gold']}; {docs}")
@@ -573,13 +604,16 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help=f"folder of the annotated JSONL files (default {DEFAULT_DATA})")
     parser.add_argument("--limit", type=int, default=None, help="score only the first N documents of each dataset")
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help=f"unannotated newswire JSONL for false alarms (default {DEFAULT_CORPUS})")
+    parser.add_argument("--newswires", type=int, default=300, help="how many of its articles to score for false alarms (default 300; 0 skips)")
     parser.add_argument("--workers", type=int, default=2, help="kg ingest --workers (default 2)")
     parser.add_argument("--store", type=Path, default=None, help="keep the store here for inspection (a new folder)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
     if args.store and args.store.exists():
         parser.error(f"--store {args.store} exists; give a new folder")
-    report = evaluate(args.data, args.limit, args.workers, args.store)
+    newswires = min(args.newswires, args.limit) if args.limit is not None else args.newswires
+    report = evaluate(args.data, args.limit, args.workers, args.store, args.corpus, newswires)
     print(json.dumps(report, indent=2) if args.json else table(report))
 
 

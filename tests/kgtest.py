@@ -366,3 +366,33 @@ def evidence_problems(node: str, evidence: list[Mention], article: str, text: st
 
 def close_to(value: float | None, wanted: float, tolerance: float) -> bool:
     return value is not None and math.isclose(value, wanted, abs_tol=tolerance)
+
+
+# --- other public properties of a node ------------------------------------------------------------
+
+def values(store, node: str, prop: str) -> set:
+    """The values of ``node``'s property ``prop`` (a prefixed name like ``ckg:unnamed``)."""
+    return {row["v"] for row in select(store, f"SELECT ?v WHERE {{ <{node}> {prop} ?v }}")}
+
+
+def related(store, node: str, prop: str) -> list[Entity]:
+    """The nodes ``node`` points to with ``prop`` (transitively with a path like ``ckg:locatedIn+``)."""
+    return list(entities(store, [v for v in values(store, node, prop) if isinstance(v, str) and "://" in v]).values())
+
+
+def is_unnamed(store, entity: Entity) -> bool:
+    return any(str(v).lower() in ("true", "1") for v in values(store, entity.iri, "ckg:unnamed"))
+
+
+def equipment_losses(store, node: str, prop: str = "ckg:destroyed") -> dict[str, set]:
+    """``ckg:destroyed`` (or ``ckg:damaged``) of an attack or claim: equipment kind (lowercased) → counts."""
+    rows = select(store, f"SELECT ?kind ?count WHERE {{ <{node}> {prop} ?loss . ?loss ckg:equipment ?kind . OPTIONAL {{ ?loss ckg:count ?count }} }}")
+    losses = defaultdict(set)
+    for row in rows:
+        losses[row["kind"].lower()].add(row["count"])
+    return dict(losses)
+
+
+def inferred_properties(store, article: str) -> set[str]:
+    """The local names of the article metadata properties marked ``ckg:inferredProperty``."""
+    return {str(v).rsplit("/", 1)[-1] for v in values(store, article, "ckg:inferredProperty")}

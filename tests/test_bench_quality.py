@@ -233,8 +233,44 @@ def test_documents_whose_stored_text_differs_are_counted_as_misaligned():
 
 
 def test_end_to_end_on_a_tiny_data_folder_reports_every_dataset(data_dir):
-    report = quality.evaluate(data_dir, limit=1, workers=1)
-    assert set(report["datasets"]) == {"wikievents", "rams", "fakes", "polnear"}
+    (data_dir / "wires.jsonl").write_text(json.dumps({"id": "r1", "title": "COCOA", "text": "Cocoa rose."}) + "\n")
+    report = quality.evaluate(data_dir, limit=1, workers=1, corpus=data_dir / "wires.jsonl", newswires=1)
+    assert set(report["datasets"]) == {"wikievents", "rams", "fakes", "polnear", "reuters"}
     assert all(r["documents"] == 1 and r["stored"] == 1 and r["misaligned"] == 0 for r in report["datasets"].values())
-    assert "4 added" in report["ingest"]["summary"]
+    assert "5 added" in report["ingest"]["summary"]
     assert "attack detection" in quality.table(report)
+
+
+# --- an oracle scores perfectly -------------------------------------------------------------------
+
+def oracle(doc: GoldDoc) -> DocPred:
+    """Predictions that are exactly the gold annotations."""
+    if doc.place:  # FA-KES: one attack at the gold place, the gold date as issued
+        return DocPred(issued=doc.date, attacks=[AttackPred([(0, 1)], roles={"location": [value("p", labels={doc.place})]})])
+    attacks = [AttackPred([a.trigger], roles={g.role: [value(g.text, spans=[g.span])] for g in a.arguments}) for a in doc.attacks]
+    claims = [ClaimPred(g.contents, sources=[value("s", spans=g.sources)]) for g in doc.attributions]
+    return DocPred(text=doc.text, attacks=attacks, claims=claims)
+
+
+def test_an_oracle_gets_full_marks_on_every_measure(data_dir):
+    events = [(d, oracle(d)) for d in quality.load(data_dir, "wikievents") + quality.load(data_dir, "rams")]
+    assert quality.score_detection(events).f1 == 1.0
+    recall = quality.score_arguments(events)
+    assert all(recall[role]["recall"] == 1.0 for role in ("perpetrator", "target", "location"))
+    fakes = [(d, oracle(d)) for d in quality.load(data_dir, "fakes")]
+    assert quality.score_places(fakes)["accuracy"] == 1.0 and quality.score_dates(fakes)["accuracy"] == 1.0
+    claims = quality.score_claims([(d, oracle(d)) for d in quality.load(data_dir, "polnear")])
+    assert (claims["precision"], claims["recall"], claims["f1"], claims["source_recall"]) == (1.0, 1.0, 1.0, 1.0)
+
+
+def test_false_alarms_on_unannotated_newswire():
+    wires = [GoldDoc("reuters", "1", TEXT), GoldDoc("reuters", "2", TEXT)]
+    result = quality.score_false_alarms([(wires[0], DocPred(attacks=[AttackPred([(55, 58)])])), (wires[1], DocPred())])
+    assert result == {"articles_with_attack": 0.5, "attacks_per_100_articles": 50.0, "attack_sentences_per_1000": 125.0}
+
+
+def test_newswires_are_read_from_the_corpus_file_skipping_empty_texts(tmp_path):
+    corpus = tmp_path / "wires.jsonl"
+    corpus.write_text("\n".join(json.dumps({"id": f"r{i}", "title": "T", "text": text}) for i, text in enumerate(["Cocoa rose.", " ", "Wheat fell."])))
+    docs = quality.load(tmp_path, "reuters", 5, file=corpus)
+    assert [d.doc_id for d in docs] == ["r0", "r2"]

@@ -28,6 +28,10 @@ TTL = f"""
 <{X}claim/1> a ckg:Claim ; ckg:claimedBy <{X}actor/sohr> ; ckg:about <{X}attack/1> ; ckg:killed 25 ;
     ckg:evidence <{X}mention/2> .
 <{X}mention/2> a ckg:Mention ; ckg:inArticle <{X}article/a> ; ckg:startOffset 50 ; ckg:endOffset 58 ; ckg:text "SOHR sai" .
+<{X}article/a> ckg:inferredProperty dcterms:issued .
+<{X}actor/commander> a ckg:Person ; rdfs:label "an IS commander" ; ckg:unnamed true ; ckg:memberOf <{X}actor/is> .
+<{X}actor/is> a ckg:ArmedGroup ; rdfs:label "Islamic State" .
+<{X}claim/1> ckg:destroyed [ ckg:equipment "Humvee" ; ckg:count 4 ], [ ckg:equipment "truck" ] .
 <{X}mention/3> a ckg:Mention ; ckg:inArticle <{X}article/a> ; ckg:startOffset 54 ; ckg:endOffset 58 ; ckg:text "SOHR" .
 """
 ONTOLOGY = """
@@ -93,3 +97,14 @@ def test_evidence_problems_catch_text_that_is_not_at_its_offsets(store):
     [problem] = kgtest.evidence_problems(claim.iri, claim.evidence, article, TEXT)
     assert "'SOHR sai' != article text" in problem
     assert kgtest.evidence_problems(attack.iri, attack.evidence, "http://elsewhere", TEXT) == [f"{attack.iri}: no ckg:evidence in the article"]
+
+
+def test_other_public_properties_are_read(store):
+    commander, claim = f"{X}actor/commander", f"{X}claim/1"
+    [group] = kgtest.related(store, commander, "ckg:memberOf")
+    assert group.named("islamic state") and "ArmedGroup" in group.types
+    assert kgtest.is_unnamed(store, kgtest.Entity(commander)) and not kgtest.is_unnamed(store, group)
+    assert kgtest.equipment_losses(store, claim) == {"humvee": {4}, "truck": {None}}
+    assert kgtest.equipment_losses(store, claim, "ckg:damaged") == {}
+    assert kgtest.inferred_properties(store, f"{X}article/a") == {"issued"}
+    assert [p.iri for p in kgtest.related(store, f"{X}place/raqqa", "ckg:locatedIn+")] == [f"{X}place/raqqa-province", f"{X}place/syria"]

@@ -113,6 +113,12 @@ def test_101_health_official_claims_12_killed_and_sohr_14(sample):
     assert 14 in figures(s.claims_about(shelling, "syrian observatory", "sohr")), s.claims
 
 
+def test_101_the_activists_are_unnamed(store, sample):
+    s = sample(S101)
+    activists = [w for c in s.claims for w in c.claimed_by if w.named("activist")]
+    assert activists and all(kgtest.is_unnamed(store, w) for w in activists), s.claims
+
+
 def test_101_the_dateline_city_amman_is_no_attack_place(sample):
     s = sample(S101)
     assert s.attacks, "no attacks"
@@ -211,6 +217,13 @@ def test_103_each_group_is_both_perpetrator_and_target(sample):
         any(map(hts, a.perpetrators)) and any(map(ahrar, a.perpetrators)) and any(map(hts, a.targets)) and any(map(ahrar, a.targets))
         for a in clash
     ), clash
+
+
+def test_103_the_hts_official_is_an_unnamed_member_of_hts(store, sample):
+    s = sample(S103)
+    officials = [w for c in s.claims for w in c.claimed_by if w.named("official")]
+    assert officials, s.claims
+    assert all(kgtest.is_unnamed(store, w) and any(map(hts, kgtest.related(store, w.iri, "ckg:memberOf"))) for w in officials), officials
 
 
 def test_103_the_mediator_faylaq_al_sham_is_no_party(sample):
@@ -353,6 +366,14 @@ def test_107_author_inferred_from_the_byline(sample):
 
 def test_107_publisher_inferred_from_the_dateline(sample):
     assert any("levant wire" in p.lower() for p in sample(S107).meta.get("publisher", ())), sample(S107).meta
+
+
+def test_107_title_date_author_and_publisher_are_marked_as_inferred(store, sample):
+    assert {"title", "issued", "creator", "publisher"} <= kgtest.inferred_properties(store, sample(S107).node)
+
+
+def test_101_sidecar_metadata_is_not_marked_as_inferred(store, sample):
+    assert not {"title", "issued", "creator", "publisher"} & kgtest.inferred_properties(store, sample(S101).node)
 
 
 def test_107_tripoli_is_the_city_in_lebanon(sample):

@@ -67,6 +67,10 @@ def test_creator_liz_fields(store, article):
     assert any("liz fields" in c.lower() for c in creators), creators
 
 
+def test_issued_and_creator_are_marked_as_inferred(store, article):
+    assert {"issued", "creator"} <= kgtest.inferred_properties(store, article)
+
+
 def test_publisher_vice_news(store, article):
     publishers = kgtest.article_meta(store, article).get("publisher", set())
     assert any("vice news" in p.lower() for p in publishers), publishers
@@ -90,6 +94,30 @@ def test_sohr_is_one_organization_with_its_acronym(store, article):
 
 def test_syrian_government_forces_are_a_state_actor(store, article):
     assert any(syrian_state(a) for a in kgtest.actors(store, article)), kgtest.actors(store, article)
+
+
+def test_syrian_government_forces_belong_to_syria(store, article):
+    forces = [a for a in kgtest.actors(store, article) if syrian_state(a)]
+    assert forces and all(any(c.named(*SYRIA) for c in kgtest.related(store, f.iri, "ckg:country")) for f in forces), forces
+
+
+def test_sohr_is_based_in_britain(store, article):
+    sohr = [a for a in kgtest.actors(store, article) if a.named("syrian observatory for human rights")]
+    assert sohr and any(p.named("britain", "united kingdom") for p in kgtest.related(store, sohr[0].iri, "ckg:basedIn")), sohr
+
+
+def test_us_central_command_is_part_of_the_united_states(store, article):
+    centcom = [a for a in kgtest.actors(store, article) if a.named("central command")]
+    assert centcom, kgtest.actors(store, article)
+    parents = kgtest.related(store, centcom[0].iri, "ckg:memberOf") + kgtest.related(store, centcom[0].iri, "ckg:country")
+    assert any(p.named("united states") or "us" in p.labels for p in parents), parents
+
+
+def test_the_is_commander_is_an_unnamed_member_of_islamic_state(store, claims):
+    commanders = [w for c in claims for w in c.claimed_by if w.named("commander")]
+    assert commanders, claims
+    assert all(kgtest.is_unnamed(store, w) and "Person" in w.types for w in commanders), commanders
+    assert all(any(p.named("islamic state") for p in kgtest.related(store, w.iri, "ckg:memberOf")) for w in commanders)
 
 
 def test_us_central_command_is_an_organization(store, article):
@@ -124,6 +152,16 @@ def test_raqqa_is_a_city_in_syria_with_coordinates(store, article):
 def test_al_andalus_bakery_is_a_facility_in_raqqa(store, article):
     bakery = [p for p in kgtest.places(store, article) if p.named("andalus")]
     assert bakery and all("Facility" in p.types and any(in_raqqa(c) for c in p.containers) for p in bakery), bakery
+
+
+def test_al_andalus_bakery_is_run_by_islamic_state(store, article):
+    bakery = [p for p in kgtest.places(store, article) if p.named("andalus")]
+    assert bakery and all(any(o.named("islamic state") for o in kgtest.related(store, p.iri, "ckg:operatedBy")) for p in bakery), bakery
+
+
+def test_raqqa_has_its_geonames_id(store, article):
+    raqqa = [p for p in kgtest.places(store, article) if p.named("raqqa") and "City" in p.types]
+    assert raqqa and kgtest.values(store, raqqa[0].iri, "ckg:geonamesId") == {"172955"}, raqqa
 
 
 def test_al_takae_camp_is_a_facility_in_raqqa_province(store, article):
@@ -186,6 +224,25 @@ def test_sohr_claims_3_children_8_family_members_9_militants_killed(attacks, cla
 def test_us_central_command_claims_about_airstrikes_in_iraq(attacks, claims):
     in_iraq = {a.iri for a in attacks if a.at(lambda p: p.within_country("iraq"))}
     assert any(c.by("central command") and c.about & in_iraq for c in claims), claims
+
+
+def test_us_central_command_states_the_equipment_destroyed(store, attacks, claims):
+    in_iraq = {a.iri for a in attacks if a.at(lambda p: p.within_country("iraq"))}
+    stated = {}
+    for c in claims:
+        if c.by("central command") and c.about & in_iraq:
+            stated.update(kgtest.equipment_losses(store, c.iri))
+    humvees = {k: v for k, v in stated.items() if "humvee" in k}
+    trucks = {k: v for k, v in stated.items() if "truck" in k}
+    carriers = {k: v for k, v in stated.items() if "personnel carrier" in k or "apc" in k}
+    assert humvees and trucks and carriers, stated
+    assert 4 in set().union(*humvees.values()) and 2 in set().union(*trucks.values()) and 1 in set().union(*carriers.values()), stated
+
+
+def test_the_accusers_of_barrel_bombs_and_chemical_weapons_are_unnamed(store, attacks, claims):
+    accused = {a.iri for a in attacks if "ChemicalAttack" in a.types or any(m.text and "barrel" in m.text.lower() for m in a.evidence)}
+    accusers = [w for c in claims if c.about & accused for w in c.claimed_by]
+    assert accusers and all(kgtest.is_unnamed(store, w) for w in accusers), accusers
 
 
 def test_an_is_commander_claims_an_execution(attacks, claims):
