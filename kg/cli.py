@@ -8,7 +8,7 @@ import click
 
 from kg import config
 from kg.formats import RDF_FORMATS, RESULTS_FORMATS, UnknownFormat, rdf_format, results_format
-from kg.store import StoreError, open_store
+from kg.store import StoreError, is_remote, open_store
 
 store_option = click.option(
     "--store",
@@ -157,15 +157,17 @@ def serve(store_dir, host, port, query_timeout, query_workers, threads, update_t
     """
     from server import create_app
 
-    if not Path(store_dir).exists():
+    if not is_remote(store_dir) and not Path(store_dir).exists():
         raise click.ClickException(f"no store at {store_dir}: run `kg ingest PATH` first, or pass --store")
     app = create_app({"STORE": store_dir, "QUERY_TIMEOUT": query_timeout, "QUERY_WORKERS": query_workers,
                       "UPDATE_TOKEN": update_token})
     try:
         from server import db
+        from server.sparql import get_pool
 
         with app.app_context():
             db.get_store()  # take the store's lock now: a clear error at start, not at the first request
+            get_pool()  # and start the query workers, so the first query finds them warm
     except StoreError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"serving {store_dir} on http://{host}:{port}/ (SPARQL at /sparql)", err=True)

@@ -313,6 +313,43 @@ class QueryPool:
         )
 
 
+class RemoteRunner:
+    """Queries for a store that is itself a SPARQL server: it does the work and enforces its limits.
+
+    The answer is re-serialized in the negotiated format. No worker processes, no snapshots.
+    """
+
+    def __init__(self, store, prefixes: dict) -> None:
+        self.store, self.prefixes = store, prefixes
+
+    def execute(self, request: QueryRequest) -> Answer:
+        import pyoxigraph as ox
+
+        try:
+            result = self.store.query(request.query, default_graph=request.default_graph,
+                                      named_graphs=request.named_graphs, base_iri=request.base_iri,
+                                      prefixes=self.prefixes)
+        except SyntaxError as exc:
+            raise HTTPError(400, f"invalid SPARQL: {exc}") from None
+        except (OSError, ValueError, RuntimeError) as exc:
+            raise HTTPError(502, f"the SPARQL server behind this one failed: {exc}") from None
+        if isinstance(result, ox.QueryTriples) or not hasattr(result, "serialize"):
+            if not request.rdf_format:
+                raise HTTPError(406, "this query returns an RDF graph, and none of the formats you accept can carry it")
+            body = ox.serialize(result, format=ox.RdfFormat.from_media_type(request.rdf_format))
+            return Answer(request.rdf_format, iter(()), complete=body)
+        if not request.results_format:
+            raise HTTPError(406, "this query returns query results, and none of the formats you accept can carry them")
+        body = result.serialize(format=ox.QueryResultsFormat.from_media_type(request.results_format))
+        return Answer(request.results_format, iter(()), complete=body)
+
+    def refresh(self) -> None:
+        """Nothing to refresh: every query reads the server's current state."""
+
+    def close(self) -> None:
+        """Nothing to stop."""
+
+
 def _snapshots_dir(store: Path) -> Path:
     """A fresh folder for snapshots beside the store (same file system, so checkpoints hard-link).
 

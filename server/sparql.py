@@ -20,7 +20,8 @@ from kg.formats import PREFIXES, RDF_FORMATS, RESULTS_FORMATS, Format, UnknownFo
 from server import db
 from server.errors import HTTPError
 from server.negotiation import negotiate, prefers_html
-from server.query_runner import QueryPool, QueryRequest
+from kg.store import OxigraphStore
+from server.query_runner import QueryPool, QueryRequest, RemoteRunner
 from server.sparql_examples import EXAMPLES
 from server.sparql_text import forbidden_operation, query_form, refusal, shift_error_lines, undeclared_prefix
 
@@ -226,22 +227,23 @@ def _content_type(media_type: str) -> str:
     return media_type + "; charset=utf-8" if media_type.startswith("text/") else media_type
 
 
-def get_pool() -> QueryPool:
-    """The app's query workers, started on the first query."""
+def get_pool() -> QueryPool | RemoteRunner:
+    """The app's query workers, started on the first query (a pass-through for a remote store)."""
     pool = current_app.extensions.get(_POOL)
     if pool is None:
         with _pool_lock:
             pool = current_app.extensions.get(_POOL)
             if pool is None:
-                config = current_app.config
-                pool = QueryPool(
-                    db.get_store(),
-                    size=int(config.get("QUERY_WORKERS", 2)),
-                    timeout=float(config["QUERY_TIMEOUT"]),
-                    prefixes=PREFIXES,
-                )
+                pool = _new_runner(db.get_store(), current_app.config)
                 current_app.extensions[_POOL] = pool
     return pool
+
+
+def _new_runner(store, config) -> QueryPool | RemoteRunner:
+    if not isinstance(store, OxigraphStore):
+        return RemoteRunner(store, PREFIXES)
+    return QueryPool(store, size=int(config.get("QUERY_WORKERS", 2)), timeout=float(config["QUERY_TIMEOUT"]),
+                     prefixes=PREFIXES)
 
 
 def close_pool(app: Flask) -> None:
