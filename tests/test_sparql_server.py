@@ -177,3 +177,33 @@ def test_stopping_the_server_removes_workers_and_snapshots(tmp_path):
     psutil.wait_procs(workers, timeout=10)
     assert not any(worker.is_running() for worker in workers)
     assert not list(tmp_path.glob(".store-snapshots-*"))
+
+
+@pytest.mark.skipif(not (Path("/usr/bin/chromium").exists() and Path("/usr/bin/chromedriver").exists()),
+                    reason="needs the Debian packages chromium and chromium-driver")
+def test_query_page_in_a_browser(server, tmp_path):
+    """Load an example, run it, and follow the results table's links into the linked-data pages."""
+    from selenium import webdriver
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for argument in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                     "--window-size=1300,1000"):
+        options.add_argument(argument)
+    browser = webdriver.Chrome(options=options, service=webdriver.ChromeService(executable_path="/usr/bin/chromedriver"))
+    try:
+        browser.get(server[0] + "/sparql")
+        highlighted = browser.find_elements(By.CSS_SELECTOR, "#sparql-highlight .sq-k")
+        assert "SELECT" in [span.text for span in highlighted]
+        claims = next(b for b in browser.find_elements(By.CSS_SELECTOR, ".sparql-example") if "Casualty" in b.text)
+        claims.click()
+        browser.find_element(By.ID, "sparql-run").click()
+        WebDriverWait(browser, 30).until(lambda b: "rows" in b.find_element(By.ID, "sparql-status").text)
+        assert browser.find_element(By.ID, "sparql-status").text.startswith("2 rows")
+        links = [a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "#sparql-results td a")]
+        assert server[0] + "/id/attack/market-strike" in links
+        browser.save_screenshot(str(tmp_path / "query-page.png"))
+    finally:
+        browser.quit()
