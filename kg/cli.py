@@ -143,11 +143,13 @@ def validate(store_dir, no_reasoner) -> None:
               help="Seconds a SPARQL query may run before it is stopped (the client gets a 503).")
 @click.option("--query-workers", default=2, show_default=True, type=click.IntRange(1, 64),
               help="Worker processes running SPARQL queries (each query runs in one).")
+@click.option("--query-memory", default=2048, show_default=True, type=click.IntRange(0),
+              help="MiB of memory one query may use before it is stopped (0: no limit).")
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256),
               help="Threads serving HTTP requests.")
 @click.option("--update-token", envvar="KG_UPDATE_TOKEN", default=None,
               help="Enable SPARQL Update for requests carrying 'Authorization: Bearer TOKEN' (also KG_UPDATE_TOKEN).")
-def serve(store_dir, host, port, query_timeout, query_workers, threads, update_token) -> None:
+def serve(store_dir, host, port, query_timeout, query_workers, query_memory, threads, update_token) -> None:
     """Serve the SPARQL endpoint, linked-data pages and exports over the store.
 
     The server holds the store (stop it before `kg ingest` on the same store). Queries run in
@@ -160,7 +162,7 @@ def serve(store_dir, host, port, query_timeout, query_workers, threads, update_t
     if not is_remote(store_dir) and not Path(store_dir).exists():
         raise click.ClickException(f"no store at {store_dir}: run `kg ingest PATH` first, or pass --store")
     app = create_app({"STORE": store_dir, "QUERY_TIMEOUT": query_timeout, "QUERY_WORKERS": query_workers,
-                      "UPDATE_TOKEN": update_token})
+                      "QUERY_MEMORY_MB": query_memory, "UPDATE_TOKEN": update_token})
     try:
         from server import db
         from server.sparql import get_pool

@@ -21,6 +21,10 @@ The process model, and why:
   query ends; a snapshot is deleted when its last worker is gone.
 - Workers have no network: see :func:`server.query_worker.forbid_network`. The endpoint also refuses
   SERVICE queries up front (:mod:`server.sparql_text`), so clients get a clear 400.
+- Workers have a memory cap (``QUERY_MEMORY_MB``, RLIMIT_DATA): a query that needs more aborts its
+  worker, which is replaced, and the client gets a 503 saying so.
+- A store that is itself a SPARQL server (``kg serve --store http://…``) needs none of this: queries
+  pass through to it (:class:`RemoteRunner`), and it enforces its own limits.
 """
 from __future__ import annotations
 
@@ -29,6 +33,7 @@ import json
 import os
 import select
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -93,15 +98,16 @@ class Snapshot:
 class Worker:
     """One worker process bound to one snapshot."""
 
-    def __init__(self, snapshot: Snapshot, prefixes: dict) -> None:
+    def __init__(self, snapshot: Snapshot, prefixes: dict, memory_mb: int = 0) -> None:
         self.snapshot = snapshot
         snapshot.users += 1
         self.process = subprocess.Popen(
-            [sys.executable, "-I", str(WORKER_PROGRAM), str(snapshot.path), json.dumps(prefixes)],
+            [sys.executable, "-I", str(WORKER_PROGRAM), str(snapshot.path), json.dumps(prefixes), str(memory_mb)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             bufsize=0,
             close_fds=True,
+            env=dict(os.environ, RUST_BACKTRACE="0"),  # an out-of-memory abort logs one line, not a trace
         )
         self.fd = self.process.stdout.fileno()
         self.buffer = bytearray()
@@ -146,13 +152,22 @@ class Worker:
         del self.buffer[:size]
         return data
 
-    def kill(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
+    def kill(self, *, exiting: bool = False) -> int | None:
+        """Stop the process; the exit status if it died on its own (negative: by a signal).
+
+        ``exiting``: its pipe was closed, so it is dying already; give it a moment to finish.
+        """
+        died = self.process.poll()
+        if died is None:
+            try:
+                died = self.process.wait(0.5 if exiting else 0)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
         self.process.wait()
         for pipe in (self.process.stdin, self.process.stdout):
             pipe.close()
         self.snapshot.release()
+        return died
 
 
 @dataclass
@@ -185,8 +200,9 @@ class Answer:
 class QueryPool:
     """Warm worker processes answering queries on a snapshot of ``store`` under a time limit."""
 
-    def __init__(self, store, *, size: int, timeout: float, prefixes: dict) -> None:
+    def __init__(self, store, *, size: int, timeout: float, prefixes: dict, memory_mb: int = 0) -> None:
         self.store, self.size, self.timeout, self.prefixes = store, size, timeout, prefixes
+        self.memory_mb = memory_mb
         self._lock = threading.Lock()
         self._free = threading.Semaphore(size)
         self._idle: list[Worker] = []
@@ -195,7 +211,7 @@ class QueryPool:
         self._snapshot = self._take_snapshot()
         self.closed = False
         with self._lock:
-            self._idle = [Worker(self._snapshot, prefixes) for _ in range(size)]
+            self._idle = [Worker(self._snapshot, prefixes, memory_mb) for _ in range(size)]
         _POOLS.add(self)
 
     def execute(self, request: QueryRequest) -> Answer:
@@ -210,8 +226,7 @@ class QueryPool:
             self._discard(worker)
             raise self._timeout_error() from None
         except WorkerDied:
-            self._discard(worker)
-            raise HTTPError(500, "the query worker stopped unexpectedly (out of memory?); try a smaller query") from None
+            raise self._died(self._discard(worker, exiting=True)) from None
         media_type, received = payload.decode(), []
         while tag != protocol.ERROR and worker.has_frame():  # what already arrived, without waiting
             tag, payload = worker.receive(budget)
@@ -231,7 +246,7 @@ class QueryPool:
         with self._lock:
             old = self._snapshot
             self._snapshot = self._take_snapshot()
-            stale, self._idle = self._idle, [Worker(self._snapshot, self.prefixes) for _ in self._idle]
+            stale, self._idle = self._idle, [Worker(self._snapshot, self.prefixes, self.memory_mb) for _ in self._idle]
         for worker in stale:
             worker.kill()
         old.retire()
@@ -261,6 +276,8 @@ class QueryPool:
             finished = True
         except QueryTimeout:
             raise RuntimeError(f"query stopped after {self.timeout:g} s; the response is cut short") from None
+        except WorkerDied:
+            raise RuntimeError("the query worker stopped mid-answer; the response is cut short") from None
         finally:
             # A clean end leaves the worker ready for the next query; anything else (timeout, client
             # gone, worker died) leaves it mid-stream, so it is replaced.
@@ -277,7 +294,7 @@ class QueryPool:
             if self.closed:
                 self._free.release()
                 raise HTTPError(503, "the server is shutting down")
-            return self._idle.pop() if self._idle else Worker(self._snapshot, self.prefixes)
+            return self._idle.pop() if self._idle else Worker(self._snapshot, self.prefixes, self.memory_mb)
 
     def _release(self, worker: Worker) -> None:
         with self._lock:
@@ -289,15 +306,22 @@ class QueryPool:
             self._replace()
         self._free.release()
 
-    def _discard(self, worker: Worker) -> None:
-        worker.kill()
+    def _discard(self, worker: Worker, *, exiting: bool = False) -> int | None:
+        died = worker.kill(exiting=exiting)
         self._replace()
         self._free.release()
+        return died
+
+    def _died(self, status: int | None) -> HTTPError:
+        if status == -signal.SIGABRT and self.memory_mb:
+            return HTTPError(503, f"the query needed more than the {self.memory_mb} MiB of memory a query may use "
+                                  f"and was stopped; narrow it down (a LIMIT, fewer DISTINCT or ORDER BY rows)")
+        return HTTPError(500, f"the query worker stopped unexpectedly (exit status {status}); the server log may say why")
 
     def _replace(self) -> None:
         with self._lock:
             if not self.closed:
-                self._idle.append(Worker(self._snapshot, self.prefixes))
+                self._idle.append(Worker(self._snapshot, self.prefixes, self.memory_mb))
 
     def _take_snapshot(self) -> Snapshot:
         self._generation += 1

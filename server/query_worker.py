@@ -1,10 +1,11 @@
 """A SPARQL query worker process: runs queries on a read-only store snapshot, streams the results back.
 
-Started by :mod:`server.query_runner` as ``python -I query_worker.py SNAPSHOT PREFIXES_JSON``; it
+Started by :mod:`server.query_runner` as ``python -I query_worker.py SNAPSHOT PREFIXES_JSON MEGABYTES``; it
 imports only the standard library and pyoxigraph, so it starts fast. Before it opens the snapshot it
 gives up the ability to open network sockets (a seccomp filter: ``socket``, ``connect`` and
 ``io_uring_setup`` fail with EACCES), so even a query that slipped past the endpoint's SERVICE check
-could not reach another host.
+could not reach another host; and it caps its heap at MEGABYTES (0: no cap), so a query that needs
+more memory aborts this process instead of exhausting the machine.
 
 Protocol over stdin/stdout, one frame = 1-byte tag + 4-byte big-endian length + payload:
 
@@ -203,10 +204,20 @@ def _filter_program(audit_arch: int, blocked: tuple[int, ...], *, x32_guard: boo
     )
 
 
+def limit_memory(megabytes: int) -> None:
+    """Cap the heap (RLIMIT_DATA): a query needing more aborts this process, not the machine."""
+    if megabytes > 0:
+        import resource
+
+        limit = megabytes * 2**20
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+
+
 def main(argv: list[str]) -> int:
-    snapshot, prefixes = argv[1], json.loads(argv[2])
+    snapshot, prefixes, memory = argv[1], json.loads(argv[2]), int(argv[3])
     channel = Channel(sys.stdin.fileno(), sys.stdout.fileno())
     sys.stdout = sys.stderr  # nothing but frames may reach the pipe
+    limit_memory(memory)
     sandboxed = forbid_network()
     store = ox.Store.read_only(snapshot)
     channel.send(READY, json.dumps({"sandboxed": sandboxed}).encode())

@@ -243,7 +243,7 @@ def _new_runner(store, config) -> QueryPool | RemoteRunner:
     if not isinstance(store, OxigraphStore):
         return RemoteRunner(store, PREFIXES)
     return QueryPool(store, size=int(config.get("QUERY_WORKERS", 2)), timeout=float(config["QUERY_TIMEOUT"]),
-                     prefixes=PREFIXES)
+                     prefixes=PREFIXES, memory_mb=int(config.get("QUERY_MEMORY_MB", 2048)))
 
 
 def close_pool(app: Flask) -> None:

@@ -259,3 +259,16 @@ def test_query_sent_to_update_is_400(update_app):
 def test_service_description_lists_update_when_enabled(update_app):
     response = update_app.test_client().get("/sparql", headers={"Accept": "text/turtle"})
     assert b"SPARQL11Update" in response.data
+
+
+def test_query_needing_too_much_memory_is_stopped(bulk_store):
+    app = make_app(bulk_store, QUERY_TIMEOUT=60, QUERY_WORKERS=1, QUERY_MEMORY_MB=400)
+    try:
+        hog = ("SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ?a <urn:bulk:p> ?b . ?c <urn:bulk:p> ?d "
+               "BIND(CONCAT(?b, '-', ?d, '-padding-padding-padding-padding-padding') AS ?x) }")
+        response = app.test_client().get("/sparql", query_string={"query": hog}, headers={"Accept": SPARQL_JSON})
+        assert response.status_code == 503
+        assert "memory" in json.loads(response.data)["error"]
+        assert app.test_client().get("/sparql", query_string={"query": "ASK { <urn:bulk:s1> ?p ?o }"}).status_code == 200
+    finally:
+        close_app(app)
