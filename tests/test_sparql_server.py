@@ -207,3 +207,29 @@ def test_query_page_in_a_browser(server, tmp_path):
         browser.save_screenshot(str(tmp_path / "query-page.png"))
     finally:
         browser.quit()
+
+
+def test_endpoint_over_a_remote_store(tmp_path):
+    """`kg serve --store http://…` answers from another SPARQL server (here Oxigraph's own)."""
+    oxigraph = Path(sys.executable).parent / "oxigraph"
+    if not oxigraph.exists():
+        pytest.skip("needs the oxigraph server (PyPI package oxigraph)")
+    store = build_store(tmp_path / "store", graphs=graphs_from_trig(DATA))
+    port = free_port()
+    backend = subprocess.Popen([str(oxigraph), "serve", "--location", str(store), "--bind", f"127.0.0.1:{port}",
+                                "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        process, url = start_server(f"http://127.0.0.1:{port}/")
+        try:
+            status, body = get(url, "SELECT ?label WHERE { ?a a ckg:ArmedClash ; rdfs:label ?label }", "text/csv")
+            assert (status, body.decode().splitlines()) == (200, ["label", "Clash at the checkpoint"])
+            status, body = get(url, f"CONSTRUCT {{ <{ATTACK}> ?p ?o }} WHERE {{ <{ATTACK}> ?p ?o }}", "application/n-triples")
+            assert status == 200 and body.count(b"\n") == 7
+            with listener() as sock:
+                assert get(url, service_query(sock))[0] == 400
+                assert not was_contacted(sock, wait=0.5)
+        finally:
+            stop_server(process)
+    finally:
+        backend.terminate()
+        backend.wait(10)
