@@ -172,6 +172,8 @@ def serve(store_dir, host, port, query_timeout, query_workers, query_memory, thr
             get_pool()  # and start the query workers, so the first query finds them warm
     except StoreError as exc:
         raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        raise click.ClickException(f"cannot snapshot the store for the query workers: {exc}") from None
     click.echo(f"serving {store_dir} on http://{host}:{port}/ (SPARQL at /sparql)", err=True)
     import signal
 

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import atexit
 import json
+import logging
 import os
 import select
 import shutil
@@ -48,6 +49,7 @@ from server import query_worker as protocol
 from server.errors import HTTPError
 
 WORKER_PROGRAM = Path(protocol.__file__).resolve()
+_log = logging.getLogger(__name__)
 
 
 class QueryTimeout(Exception):
@@ -140,6 +142,9 @@ class Worker:
                 raise WorkerDied
             self.sandboxed = json.loads(payload)["sandboxed"]
             self.ready = True
+            if not self.sandboxed:
+                _log.warning("query worker %s runs without its network sandbox (no seccomp here); only the "
+                             "endpoint's SERVICE check keeps queries off the network", self.process.pid)
 
     def _read(self, size: int, budget: Budget) -> bytes:
         while len(self.buffer) < size:

@@ -182,7 +182,8 @@ def _formats(form: str | None) -> tuple[Format | None, Format | None]:
         if results is None and graph is None:
             raise HTTPError(400, f"unknown format {requested!r}; choose one of " + ", ".join(_names()))
     else:
-        results, graph = _negotiated(request.headers.get("Accept"))
+        accept = request.headers.get("Accept")
+        results, graph = _negotiated(accept) if not accept or len(accept) <= 512 else _negotiated.__wrapped__(accept)
     if form in ("SELECT", "ASK") and results is None:
         raise _not_acceptable("SELECT and ASK results", RESULTS_FORMATS)
     if form in ("CONSTRUCT", "DESCRIBE") and graph is None:
