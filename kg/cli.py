@@ -141,6 +141,8 @@ def validate(store_dir, no_reasoner) -> None:
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--query-timeout", default=10.0, show_default=True, type=click.FloatRange(min=0.1),
               help="Seconds a SPARQL query may run before it is stopped (the client gets a 503).")
+@click.option("--stream-timeout", default=None, type=click.FloatRange(min=0.1),
+              help="Seconds a query may work in all while its answer streams (default: 10 x --query-timeout).")
 @click.option("--query-workers", default=2, show_default=True, type=click.IntRange(1, 64),
               help="Worker processes running SPARQL queries (each query runs in one).")
 @click.option("--query-memory", default=2048, show_default=True, type=click.IntRange(0),
@@ -149,12 +151,13 @@ def validate(store_dir, no_reasoner) -> None:
               help="Threads serving HTTP requests.")
 @click.option("--update-token", envvar="KG_UPDATE_TOKEN", default=None,
               help="Enable SPARQL Update for requests carrying 'Authorization: Bearer TOKEN' (also KG_UPDATE_TOKEN).")
-def serve(store_dir, host, port, query_timeout, query_workers, query_memory, threads, update_token) -> None:
+def serve(store_dir, host, port, query_timeout, stream_timeout, query_workers, query_memory, threads, update_token) -> None:
     """Serve the SPARQL endpoint, linked-data pages and exports over the store.
 
     The server holds the store (stop it before `kg ingest` on the same store). Queries run in
     separate worker processes on a snapshot of the store, without network access, and are stopped
-    after --query-timeout seconds. Served by waitress when it is installed, else by Flask's
+    after --query-timeout seconds without an answer (or --stream-timeout seconds of work while the
+    answer streams). Served by waitress when it is installed, else by Flask's
     threaded development server.
     """
     from server import create_app
@@ -162,7 +165,8 @@ def serve(store_dir, host, port, query_timeout, query_workers, query_memory, thr
     if not is_remote(store_dir) and not Path(store_dir).exists():
         raise click.ClickException(f"no store at {store_dir}: run `kg ingest PATH` first, or pass --store")
     app = create_app({"STORE": store_dir, "QUERY_TIMEOUT": query_timeout, "QUERY_WORKERS": query_workers,
-                      "QUERY_MEMORY_MB": query_memory, "UPDATE_TOKEN": update_token})
+                      "QUERY_MEMORY_MB": query_memory, "QUERY_STREAM_TIMEOUT": stream_timeout,
+                      "UPDATE_TOKEN": update_token})
     try:
         from server import db
         from server.sparql import get_pool

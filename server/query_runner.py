@@ -11,12 +11,14 @@ The process model, and why:
   unlike a read-only open of the live store beside its writer, which is undefined behaviour.
 - A worker streams the serialized results back through a pipe in 64 KiB frames; the server passes
   them on as they come, so a million-row result is never held in memory by either process.
-- Time limit: a query may keep the client waiting on its worker for at most ``QUERY_TIMEOUT``
-  seconds in total (waiting for a free worker included). Time the worker spends blocked because the
-  client reads slowly does not count, so a big result that is still being sent is not cut off, but a
-  runaway query is. When the limit is hit the worker is killed (its work really stops) and replaced;
-  before the first byte was sent the client gets a 503 saying so, afterwards the connection is
-  closed without the end of the response, so the client sees a truncated body, not a short answer.
+- Time limits, two as in Fuseki: a query may keep its client waiting for the first bytes of the
+  answer for at most ``QUERY_TIMEOUT`` seconds (waiting for a free worker included), and its worker
+  may work for at most ``QUERY_STREAM_TIMEOUT`` seconds in all (default ten times as long), so a
+  million-row result that is still being sent is not cut off, but a runaway one is. Only time spent
+  waiting on the worker counts: time the worker spends blocked because the client reads slowly does
+  not burn a core. When a limit is hit the worker is killed (its work really stops) and replaced;
+  before the first byte the client gets a 503 saying so, afterwards the connection is closed without
+  the end of the response, so the client sees a truncated body, not a short answer.
 - After an update a new snapshot is taken; idle workers are replaced at once, busy ones when their
   query ends; a snapshot is deleted when its last worker is gone.
 - Workers have no network: see :func:`server.query_worker.forbid_network`. The endpoint also refuses
@@ -205,9 +207,11 @@ class Answer:
 class QueryPool:
     """Warm worker processes answering queries on a snapshot of ``store`` under a time limit."""
 
-    def __init__(self, store, *, size: int, timeout: float, prefixes: dict, memory_mb: int = 0) -> None:
+    def __init__(self, store, *, size: int, timeout: float, prefixes: dict, memory_mb: int = 0,
+                 stream_timeout: float | None = None) -> None:
         self.store, self.size, self.timeout, self.prefixes = store, size, timeout, prefixes
         self.memory_mb = memory_mb
+        self.stream_timeout = max(stream_timeout or 10 * timeout, timeout)
         self._lock = threading.Lock()
         self._free = threading.Semaphore(size)
         self._idle: list[Worker] = []
@@ -244,6 +248,7 @@ class QueryPool:
             self._release(worker)
             error = json.loads(payload)
             raise HTTPError(error["status"], error["message"])
+        budget.remaining += self.stream_timeout - self.timeout  # the answer has started: streaming time
         return Answer(media_type, self._stream(worker, budget, received))
 
     def refresh(self) -> None:
@@ -280,7 +285,7 @@ class QueryPool:
                 raise RuntimeError(f"query failed after its answer had started: {json.loads(payload)['message']}")
             finished = True
         except QueryTimeout:
-            raise RuntimeError(f"query stopped after {self.timeout:g} s; the response is cut short") from None
+            raise RuntimeError(f"query stopped after {self.stream_timeout:g} s; the response is cut short") from None
         except WorkerDied:
             raise RuntimeError("the query worker stopped mid-answer; the response is cut short") from None
         finally:

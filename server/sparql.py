@@ -244,7 +244,8 @@ def _new_runner(store, config) -> QueryPool | RemoteRunner:
     if not isinstance(store, OxigraphStore):
         return RemoteRunner(store, PREFIXES)
     return QueryPool(store, size=int(config.get("QUERY_WORKERS", 2)), timeout=float(config["QUERY_TIMEOUT"]),
-                     prefixes=PREFIXES, memory_mb=int(config.get("QUERY_MEMORY_MB", 2048)))
+                     prefixes=PREFIXES, memory_mb=int(config.get("QUERY_MEMORY_MB", 2048)),
+                     stream_timeout=config.get("QUERY_STREAM_TIMEOUT"))
 
 
 def close_pool(app: Flask) -> None:
@@ -327,7 +328,7 @@ def _service_description() -> str:
   sd:resultFormat {formats} ;
   sd:feature sd:UnionDefaultGraph ;
   sd:defaultEntailmentRegime <http://www.w3.org/ns/entailment/Simple> ;
-  dcterms:description "Conflict knowledge graph: attacks, actors, places and casualty claims extracted from news articles, one named graph per article. Without a dataset in the request the default graph is the union of all graphs. SERVICE and LOAD are refused; queries are stopped after {current_app.config['QUERY_TIMEOUT']:g} s." ;
+  dcterms:description "Conflict knowledge graph: attacks, actors, places and casualty claims extracted from news articles, one named graph per article. Without a dataset in the request the default graph is the union of all graphs. SERVICE and LOAD are refused; a query that has not started answering after {current_app.config['QUERY_TIMEOUT']:g} s is stopped." ;
   sd:defaultDataset [ a sd:Dataset ;
     sd:defaultGraph [ a sd:Graph ] ;
     sd:namedGraph [ a sd:NamedGraph ; sd:name <https://w3id.org/ckg/ontology> ] ;

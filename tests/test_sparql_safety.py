@@ -116,7 +116,7 @@ def bulk_store(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def limited_app(bulk_store):
-    app = make_app(bulk_store, QUERY_TIMEOUT=TIMEOUT, QUERY_WORKERS=2)
+    app = make_app(bulk_store, QUERY_TIMEOUT=TIMEOUT, QUERY_STREAM_TIMEOUT=2 * TIMEOUT, QUERY_WORKERS=2)
     yield app
     close_app(app)
 
