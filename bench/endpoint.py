@@ -15,6 +15,8 @@ union default graph), and runs the same mix on both:
 For each query it prints the median latency (p50) of sequential requests on one keep-alive
 connection, the throughput of ``--clients`` concurrent clients for ``--seconds``, and the ratio of
 ours to Oxigraph's. Both servers get identical query texts (with PREFIX lines) and Accept headers.
+Then one big answer: a ``--big-rows`` row SELECT as SPARQL JSON, timed on both, with the growth of
+each server's resident memory while it streams.
 """
 from __future__ import annotations
 
@@ -172,12 +174,18 @@ GROUP BY ?actor ORDER BY DESC(?attacks) LIMIT 20""",
 )
 
 
+SERVERS: dict[int, str] = {}  # port → server name, for error messages
+
+
 class Client:
     """One keep-alive HTTP connection issuing GET queries."""
 
     def __init__(self, port: int, path: str) -> None:
         self.port, self.path = port, path
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+
+    def close(self) -> None:
+        self.connection.close()
 
     def query(self, text: str, accept: str) -> bytes:
         url = f"{self.path}?{urlencode({'query': PROLOGUE + text})}"
@@ -193,8 +201,30 @@ class Client:
                 self.connection.close()
                 self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
         if response.status != 200:
-            raise RuntimeError(f"{response.status} from port {self.port}: {body[:300]!r}")
+            raise RuntimeError(f"{response.status} from {SERVERS.get(self.port, self.port)}: {body[:300]!r}")
         return body
+
+
+BIG = "SELECT ?a ?b WHERE {{ ?a ckg:killed ?k . ?b ckg:killed ?k2 }} LIMIT {rows}"
+
+
+def big_answer(port: int, path: str, pid: int, rows: int) -> tuple[float, int, int]:
+    """Seconds and bytes of a ``rows``-row answer, and how much the server's RSS grew meanwhile."""
+    import psutil
+
+    process = psutil.Process(pid)
+    rss = peak = process.memory_info().rss
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+    start = time.perf_counter()
+    connection.request("GET", f"{path}?{urlencode({'query': PROLOGUE + BIG.format(rows=rows)})}", headers={"Accept": JSON})
+    response = connection.getresponse()
+    size = 0
+    while chunk := response.read(1 << 20):
+        size += len(chunk)
+        peak = max(peak, process.memory_info().rss)
+    if response.status != 200:
+        raise RuntimeError(f"{response.status} for the big answer from port {port}")
+    return time.perf_counter() - start, size, peak - rss
 
 
 def latency_p50(port: int, path: str, text: str, accept: str, requests: int) -> tuple[float, int]:
@@ -206,6 +236,7 @@ def latency_p50(port: int, path: str, text: str, accept: str, requests: int) -> 
         start = time.perf_counter()
         client.query(text, accept)
         times.append(time.perf_counter() - start)
+    client.close()
     return statistics.median(times), size
 
 
@@ -218,6 +249,7 @@ def throughput(port: int, path: str, text: str, accept: str, clients: int, secon
         while time.perf_counter() < stop:
             client.query(text, accept)
             done[slot] += 1
+        client.close()
 
     threads = [threading.Thread(target=loop, args=(i,)) for i in range(clients)]
     start = time.perf_counter()
@@ -279,6 +311,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200, help="sequential requests per query for p50")
     parser.add_argument("--clients", type=int, default=4, help="concurrent clients for throughput")
     parser.add_argument("--seconds", type=float, default=3.0, help="duration of each throughput run")
+    parser.add_argument("--big-rows", type=int, default=1_000_000, help="rows of the big answer")
     parser.add_argument("--serve-option", action="append", default=[], help="extra option for kg serve")
     args = parser.parse_args()
 
@@ -291,7 +324,8 @@ def main() -> None:
         servers = {"kg serve": (start_ours(work / "store", port := free_port(), args.serve_option), port, "/sparql"),
                    "oxigraph": (start_oxigraph(work / "oxigraph-copy", oxport := free_port()), oxport, "/query")}
         try:
-            for process, port, path in servers.values():
+            for label, (process, port, path) in servers.items():
+                SERVERS[port] = label
                 wait_until_up(port, path, process)
             report(servers, args)
         finally:
@@ -319,6 +353,10 @@ def report(servers: dict, args) -> None:
               f"{our_rate:>9.0f} {their_rate:>9.0f} {our_rate / their_rate:>6.2f}")
     verdict = "meets" if worst <= 1.5 else "misses"
     print(f"worst p50 ratio {worst:.2f} ({verdict} the 1.5x goal)")
+    for label, (process, port, path) in servers.items():
+        seconds, size, growth = big_answer(port, path, process.pid, args.big_rows)
+        print(f"{label}: {args.big_rows}-row SELECT as JSON, {size / 1e6:.0f} MB in {seconds:.2f} s, "
+              f"server memory grew {growth / 1e6:.0f} MB while streaming")
 
 
 if __name__ == "__main__":
