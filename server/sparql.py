@@ -7,6 +7,7 @@ page for browsers and the SPARQL 1.1 Service Description for RDF clients.
 from __future__ import annotations
 
 import hmac
+import re
 import threading
 from functools import lru_cache
 from urllib.parse import urlsplit
@@ -17,10 +18,10 @@ from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
 from kg.formats import PREFIXES, RDF_FORMATS, RESULTS_FORMATS, Format, UnknownFormat, rdf_format, results_format, sparql_prologue
+from kg.store import OxigraphStore
 from server import db
 from server.errors import HTTPError
 from server.negotiation import negotiate, prefers_html
-from kg.store import OxigraphStore
 from server.query_runner import QueryPool, QueryRequest, RemoteRunner
 from server.sparql_examples import EXAMPLES
 from server.sparql_text import forbidden_operation, query_form, refusal, shift_error_lines, undeclared_prefix
@@ -81,7 +82,7 @@ def _operation() -> tuple[str, str | None]:
     mimetype = request.mimetype
     if mimetype in (QUERY_TYPE, UPDATE_TYPE):
         kind = "query" if mimetype == QUERY_TYPE else "update"
-        return kind, _checked(request.get_data(cache=False).decode("utf-8", errors="replace"))
+        return kind, _checked(_utf8(request.get_data(cache=False)))
     if mimetype in (FORM_TYPE, "multipart/form-data"):
         query, update_text = _single(request.form, "query"), _single(request.form, "update")
         if query is not None and update_text is not None:
@@ -91,6 +92,13 @@ def _operation() -> tuple[str, str | None]:
         415,
         f"unsupported request type {mimetype or '(none)'}; POST {QUERY_TYPE}, {UPDATE_TYPE} or {FORM_TYPE}",
     )
+
+
+def _utf8(body: bytes) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise HTTPError(400, f"the request body is not UTF-8 (byte {exc.start}); SPARQL is sent as UTF-8") from None
 
 
 def _single(values, name: str) -> str | None:
@@ -154,24 +162,25 @@ def _explained(error: HTTPError, text: str) -> HTTPError:
     prefix = undeclared_prefix(text, PREFIXES) if "Prefix not found" in error.message else None
     if prefix is None:
         return error
+    position = re.search(r"error at \d+:\d+", error.message)
     predeclared = ", ".join(f"{name}:" for name in PREFIXES)
     return HTTPError(
         400,
-        f"unknown prefix {prefix}: ({error.message.split(': expected')[0].removeprefix('invalid SPARQL: ')}); declare it "
-        f"with PREFIX {prefix}: <...>. Predeclared here: {predeclared}",
+        f"invalid SPARQL: {position.group() + ': ' if position else ''}unknown prefix {prefix}: — declare it with "
+        f"PREFIX {prefix}: <...>; predeclared here: {predeclared}",
     )
 
 
 def _scan(text: str) -> tuple[str | None, str | None]:
     """The forbidden operation in a query, if any, and its form; remembered for short, repeated queries."""
-    if len(text) <= 4096:
-        return _scan_cached(text)
+    return _scan_cached(text) if len(text) <= 4096 else _scan_text(text)
+
+
+def _scan_text(text: str) -> tuple[str | None, str | None]:
     return forbidden_operation(text), query_form(text)
 
 
-@lru_cache(maxsize=1024)
-def _scan_cached(text: str) -> tuple[str | None, str | None]:
-    return forbidden_operation(text), query_form(text)
+_scan_cached = lru_cache(maxsize=1024)(_scan_text)
 
 
 def _formats(form: str | None) -> tuple[Format | None, Format | None]:
@@ -182,8 +191,7 @@ def _formats(form: str | None) -> tuple[Format | None, Format | None]:
         if results is None and graph is None:
             raise HTTPError(400, f"unknown format {requested!r}; choose one of " + ", ".join(_names()))
     else:
-        accept = request.headers.get("Accept")
-        results, graph = _negotiated(accept) if not accept or len(accept) <= 512 else _negotiated.__wrapped__(accept)
+        results, graph = _negotiated(request.headers.get("Accept"))
     if form in ("SELECT", "ASK") and results is None:
         raise _not_acceptable("SELECT and ASK results", RESULTS_FORMATS)
     if form in ("CONSTRUCT", "DESCRIBE") and graph is None:
@@ -198,14 +206,20 @@ def _lookup(table, key: str) -> Format | None:
         return None
 
 
-@lru_cache(maxsize=256)
 def _negotiated(accept: str | None) -> tuple[Format | None, Format | None]:
-    """The best results format and graph format for an ``Accept`` header (clients repeat theirs)."""
+    """The best results format and graph format for an ``Accept`` header, remembered (clients repeat theirs)."""
+    return _negotiated_cached(accept) if not accept or len(accept) <= 512 else _negotiate_both(accept)
+
+
+def _negotiate_both(accept: str | None) -> tuple[Format | None, Format | None]:
     results = negotiate(accept, RESULTS_FORMATS, default="json")
     graph = negotiate(accept, RDF_FORMATS, default="turtle")
     if graph is None and accept:
         graph = _json_ld_for_json(accept)
     return results, graph
+
+
+_negotiated_cached = lru_cache(maxsize=256)(_negotiate_both)
 
 
 def _json_ld_for_json(accept: str) -> Format | None:
@@ -216,7 +230,7 @@ def _json_ld_for_json(accept: str) -> Format | None:
 
 
 def _names() -> list[str]:
-    return [f.name for f in RESULTS_FORMATS] + [f.name for f in RDF_FORMATS if f.name != "json"]
+    return [f.name for f in (*RESULTS_FORMATS, *RDF_FORMATS)]
 
 
 def _not_acceptable(what: str, table) -> HTTPError:
