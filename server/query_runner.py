@@ -27,6 +27,13 @@ The process model, and why:
   worker, which is replaced, and the client gets a 503 saying so.
 - A store that is itself a SPARQL server (``kg serve --store http://…``) needs none of this: queries
   pass through to it (:class:`RemoteRunner`), and it enforces its own limits.
+
+Not done, and why: running queries in server threads (they could never be stopped); a read-only
+open of the live store (undefined behaviour beside the writer); a new process per query (150–300 ms
+of start-up on every query); pyoxigraph 0.5.13 offers no switch to turn SERVICE off, hence the scan
+plus the sandbox. Known limits: updates run in the server process without a time limit (only
+bearers of the update token can send them); a client that stops reading mid-answer holds its worker
+until the HTTP server drops the connection (waitress: ``channel_timeout``, 120 s).
 """
 from __future__ import annotations
 
@@ -120,22 +127,22 @@ class Worker:
 
     def send(self, tag: bytes, payload: bytes) -> None:
         try:
-            self.process.stdin.write(protocol._HEADER.pack(tag, len(payload)) + payload)
+            self.process.stdin.write(protocol.HEADER.pack(tag, len(payload)) + payload)
         except (BrokenPipeError, OSError) as exc:
             raise WorkerDied from exc
 
     def receive(self, budget: Budget) -> tuple[bytes, bytes]:
         """The next frame, waiting at most what is left of ``budget``."""
-        header = self._read(protocol._HEADER.size, budget)
-        tag, length = protocol._HEADER.unpack(header)
+        header = self._read(protocol.HEADER.size, budget)
+        tag, length = protocol.HEADER.unpack(header)
         return tag, self._read(length, budget)
 
     def has_frame(self) -> bool:
         """Whether a whole frame is already buffered."""
-        if len(self.buffer) < protocol._HEADER.size:
+        if len(self.buffer) < protocol.HEADER.size:
             return False
-        _, length = protocol._HEADER.unpack_from(self.buffer)
-        return len(self.buffer) >= protocol._HEADER.size + length
+        _, length = protocol.HEADER.unpack_from(self.buffer)
+        return len(self.buffer) >= protocol.HEADER.size + length
 
     def wait_ready(self, budget: Budget) -> None:
         if not self.ready:

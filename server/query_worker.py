@@ -28,7 +28,7 @@ import sys
 import pyoxigraph as ox
 
 READY, REQUEST, HEAD, DATA, END, ERROR = b"R", b"Q", b"H", b"D", b"E", b"X"
-_HEADER = struct.Struct(">cI")
+HEADER = struct.Struct(">cI")
 CHUNK = 64 * 1024
 
 
@@ -39,7 +39,7 @@ class Channel:
         self.read_fd, self.write_fd = read_fd, write_fd
 
     def send(self, tag: bytes, payload: bytes = b"") -> None:
-        self.write(_HEADER.pack(tag, len(payload)) + payload)
+        self.write(HEADER.pack(tag, len(payload)) + payload)
 
     def write(self, data: bytes) -> None:
         """Write already framed bytes."""
@@ -48,10 +48,10 @@ class Channel:
             view = view[os.write(self.write_fd, view) :]
 
     def receive(self) -> tuple[bytes, bytes] | None:
-        header = self._read_exact(_HEADER.size)
+        header = self._read_exact(HEADER.size)
         if header is None:
             return None
-        tag, length = _HEADER.unpack(header)
+        tag, length = HEADER.unpack(header)
         return tag, self._read_exact(length) or b""
 
     def _read_exact(self, size: int) -> bytes | None:
@@ -73,7 +73,7 @@ class FrameWriter:
 
     def __init__(self, channel: Channel, media_type: str) -> None:
         self.channel = channel
-        self.pending = bytearray(_HEADER.pack(HEAD, len(media_type)) + media_type.encode())
+        self.pending = bytearray(HEADER.pack(HEAD, len(media_type)) + media_type.encode())
         self.buffer = bytearray()
 
     def write(self, data) -> int:
@@ -88,12 +88,12 @@ class FrameWriter:
 
     def finish(self) -> None:
         self._flush_buffer()
-        self.pending += _HEADER.pack(END, 0)
+        self.pending += HEADER.pack(END, 0)
         self._send_pending()
 
     def _flush_buffer(self) -> None:
         if self.buffer:
-            self.pending += _HEADER.pack(DATA, len(self.buffer)) + self.buffer
+            self.pending += HEADER.pack(DATA, len(self.buffer)) + self.buffer
             self.buffer.clear()
 
     def _send_pending(self) -> None:
