@@ -1,4 +1,4 @@
-"""Check the knowledge graph: SHACL shapes on the data, and HermiT on ontology + data.
+"""Check the knowledge graph: SHACL shapes and two fast checks on the data, HermiT on ontology + data.
 
 Four complementary checks:
 
@@ -42,7 +42,7 @@ _SKOLEM = "urn:ckg:validate:bnode:"
 class Problem:
     """One thing wrong with the data, or one check that could not run."""
 
-    check: str  # "SHACL" or "HermiT"
+    check: str  # "SHACL", "types", "spans" or "HermiT"
     message: str
     focus: str = ""
     path: str = ""
@@ -210,7 +210,7 @@ def span_problems(data: Graph) -> tuple[list[Problem], str]:
                 message=f"is not the text of {_show(article)} from offset {start} to {end}, which is "
                         f"{_show(Literal(expected)) if expected else 'empty (the article is shorter)'}",
             ))
-    return sorted(problems, key=lambda p: p.focus), f"{checked} mentions checked against their articles"
+    return sorted(problems, key=lambda p: p.focus), f"mentions checked against their articles: {checked}"
 
 
 # --- HermiT ----------------------------------------------------------------------------------
@@ -230,7 +230,7 @@ def hermit_problems(data: Graph, timeout: float = HERMIT_TIMEOUT) -> tuple[list[
     except owlready2.OwlReadyInconsistentOntologyError:
         return explain_inconsistency(abox), f"INCONSISTENT ontology + {count} individuals"
     except TimeoutError:
-        return [_error(f"HermiT did not finish within {timeout:.0f} s on {count} individuals; "
+        return [_error(f"HermiT did not finish within {timeout:g} s on {count} individuals; "
                        "rerun with --no-reasoner to check the shapes only")], "not finished"
     except owlready2.OwlReadyJavaError as exc:
         return [_error(f"HermiT failed: {str(exc).strip()[:500]}")], "failed"
@@ -284,8 +284,9 @@ def _reason(graph: Graph, timeout: float) -> None:
 
 @contextlib.contextmanager
 def _subprocess_timeout(owlready2, timeout: float):
-    """owlready2 passes its module-level ``_subprocess_kargs`` to the Java call: the one hook for a timeout."""
-    kwargs = owlready2.reasoning._subprocess_kargs
+    """owlready2 passes its module-level ``_subprocess_kargs`` to the Java call: the one hook for a timeout
+    (if a later owlready2 drops it, HermiT simply runs without one)."""
+    kwargs = getattr(owlready2.reasoning, "_subprocess_kargs", {})
     kwargs["timeout"] = timeout
     try:
         yield
@@ -306,7 +307,7 @@ def type_problems(data: Graph) -> tuple[list[Problem], str]:
     Kept out of the SHACL shapes: a shape for it doubled pyshacl's time.
     """
     typed = set(data.subjects(RDF.type, None))
-    return class_clashes(data, "types", through_properties=False), f"{len(typed)} typed nodes checked for disjoint classes"
+    return class_clashes(data, "types", through_properties=False), f"typed nodes checked for disjoint classes: {len(typed)}"
 
 
 def class_clashes(graph: Graph, check: str, through_properties: bool) -> list[Problem]:

@@ -83,9 +83,9 @@ class CKG(DefinedNamespace):
     # datatype properties
     confidence: URIRef  # How sure the extractor is of this node and its facts, an xsd:decimal from 0 (a guess) to 1 (certain).
     count: URIRef  # How many items of that equipment were lost, as an xsd:nonNegativeInteger; absent when the text gives no number.
-    date: URIRef  # The calendar day the attack happened (or, on a claim, the day the claim was made), as an xsd:date.
-    dateEarliest: URIRef  # For a vaguely dated attack ("last week", "in 2013"), the earliest day it can have happened, as an xsd:date.
-    dateLatest: URIRef  # For a vaguely dated attack, the latest day it can have happened, as an xsd:date.
+    date: URIRef  # When the attack happened (or, on a claim, when the claim was made): the calendar day as an xsd:date; when the text gives only the month or the year, an xsd:gYearMonth or xsd:gYear ("2013"), together with ckg:dateEarliest and ckg:dateLatest as xsd:date so that date-range queries still find it.
+    dateEarliest: URIRef  # For a vaguely dated attack ("last week", "in 2013"), the earliest day it can have happened, as an xsd:date (2013-01-01 for "in 2013").
+    dateLatest: URIRef  # For a vaguely dated attack, the latest day it can have happened, as an xsd:date (2013-12-31 for "in 2013").
     endOffset: URIRef  # Where the mention ends in its article's ckg:text: the offset of the first character after it, counted in Unicode characters from 0, so it is greater than ckg:startOffset.
     equipment: URIRef  # The kind of equipment lost, in the words of the text, singular (e.g. "Humvee", "armoured personnel carrier", "truck").
     geonamesId: URIRef  # The place's GeoNames identifier, digits only, as a string ("172955" for Raqqa, "163843" for Syria); the GeoNames page is https://www.geonames.org/ followed by it.

@@ -6,11 +6,11 @@ import shutil
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import OWL, RDF, RDFS, SKOS
+from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 
 from kg import vocab
 from kg.validate import _reason, ontology_graph
-from kg.vocab import CKG, CKG_NS, ONTOLOGY_FILE, ONTOLOGY_IRI
+from kg.vocab import CKG, CKG_NS, ONTOLOGY_FILE, ONTOLOGY_IRI, SHAPES_FILE
 
 needs_java = pytest.mark.skipif(shutil.which("java") is None, reason="HermiT needs Java")
 
@@ -56,6 +56,19 @@ def test_every_term_has_an_english_label_and_a_definition(onto, kind):
         definition = onto.value(term, SKOS.definition)
         assert isinstance(label, Literal) and label.language == "en", term
         assert definition is not None and len(definition) > 20, term
+
+
+def test_shapes_use_only_declared_terms_and_every_targeted_shape_explains_itself(onto):
+    shapes = Graph().parse(SHAPES_FILE, format="turtle")
+    used = {t for triple in shapes for t in triple if isinstance(t, URIRef) and str(t).startswith(CKG_NS)}
+    assert used - declared(onto) == set()
+    targeted = set(shapes.subjects(SH.targetClass, None)) | set(shapes.subjects(SH.targetSubjectsOf, None))
+    assert len(targeted) >= 9
+    for shape in targeted:
+        for part in shapes.objects(shape, SH.property):
+            assert shapes.value(part, SH.message), f"{shape} {shapes.value(part, SH.path)} has no sh:message"
+        if shapes.value(shape, SH["or"]) is not None:
+            assert shapes.value(shape, SH.message), shape
 
 
 def test_vocab_class_equals_the_turtle(onto):
