@@ -429,3 +429,12 @@ def test_claims_example_shows_the_disagreement(http):
     claims = next(e for e in EXAMPLES if e.title.startswith("Casualty claims"))
     rows = json.loads(http.post("/sparql", data={"query": claims.query}).data)["results"]["bindings"]
     assert {(r["sourceName"]["value"], r["killed"]["value"]) for r in rows} == {("Observatory", "27"), ("Ministry", "3")}
+
+
+@pytest.mark.parametrize("params", [{"query": "SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }"},
+                                    {"query": "SELECT * WHERE { ?s ?p ?o }", "default-graph-uri": "file:///etc/passwd"}],
+                         ids=["FROM", "default-graph-uri"])
+def test_file_iris_name_graphs_and_read_nothing(http, params):
+    response = http.get("/sparql", query_string=params, headers={"Accept": SPARQL_JSON})
+    assert response.status_code == 200
+    assert json.loads(response.data)["results"]["bindings"] == []
