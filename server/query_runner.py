@@ -92,9 +92,15 @@ class Snapshot:
         self.path = path
         self.users = 0
         self.retired = False
+        self._lock = threading.Lock()
+
+    def use(self) -> None:
+        with self._lock:
+            self.users += 1
 
     def release(self) -> None:
-        self.users -= 1
+        with self._lock:
+            self.users -= 1
         self._remove_if_done()
 
     def retire(self) -> None:
@@ -102,7 +108,9 @@ class Snapshot:
         self._remove_if_done()
 
     def _remove_if_done(self) -> None:
-        if self.retired and self.users <= 0:
+        with self._lock:
+            done = self.retired and self.users <= 0
+        if done:
             shutil.rmtree(self.path, ignore_errors=True)
 
 
@@ -111,7 +119,7 @@ class Worker:
 
     def __init__(self, snapshot: Snapshot, prefixes: dict, memory_mb: int = 0) -> None:
         self.snapshot = snapshot
-        snapshot.users += 1
+        snapshot.use()
         self.process = subprocess.Popen(
             [sys.executable, "-I", str(WORKER_PROGRAM), str(snapshot.path), json.dumps(prefixes), str(memory_mb)],
             stdin=subprocess.PIPE,
