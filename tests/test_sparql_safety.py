@@ -272,3 +272,27 @@ def test_query_needing_too_much_memory_is_stopped(bulk_store):
         assert app.test_client().get("/sparql", query_string={"query": "ASK { <urn:bulk:s1> ?p ?o }"}).status_code == 200
     finally:
         close_app(app)
+
+
+def test_update_while_an_answer_streams(tmp_path):
+    """The streaming answer stays whole and consistent (its snapshot), later queries see the update,
+    and the old snapshot goes once its last reader is done."""
+    rows = "".join(f'<urn:bulk:s{i}> <urn:bulk:p> "{i}" .\n' for i in range(3000)).encode()
+    app = make_app(build_store(tmp_path / "store", sources=(), graphs={"urn:test:bulk": rows}), UPDATE_TOKEN=TOKEN)
+    try:
+        client = app.test_client()
+        streaming = client.get("/sparql", query_string={"query": "SELECT ?s WHERE { ?s <urn:bulk:p> ?o }"},
+                               headers={"Accept": "text/tab-separated-values"}, buffered=False)
+        chunks = iter(streaming.response)
+        first = next(chunks)
+        added = client.post("/update", data='INSERT DATA { <urn:bulk:new> <urn:bulk:p> "new" }',
+                            content_type="application/sparql-update", headers=bearer())
+        assert added.status_code == 204
+        answer = first + b"".join(chunks)
+        streaming.close()
+        assert answer.count(b"\n") == 1 + 3000 and b"urn:bulk:new" not in answer
+        assert asks(app, "ASK { <urn:bulk:new> <urn:bulk:p> ?o }")
+        assert [path.name for path in tmp_path.glob(".store-snapshots-*/*")] == ["2"]
+    finally:
+        close_app(app)
+    assert not list(tmp_path.glob(".store-snapshots-*"))
