@@ -4,8 +4,8 @@
 
 Builds a store from ``seeds/`` plus synthetic articles shaped like the extractor's output (attacks
 with perpetrators, targets, places inside countries, dates, casualty claims by several sources,
-evidence mentions), serves it with ``kg serve`` and with ``oxigraph serve-read-only`` (on a copy,
-union default graph), and runs the same mix on both:
+evidence mentions), serves it with ``kg serve`` and with ``oxigraph serve-read-only`` (on a copy), and runs the same mix
+on both:
 
 - point lookup: one attack's label;
 - entity description: ``DESCRIBE`` one attack (N-Triples);
@@ -292,7 +292,7 @@ def start_ours(store: Path, port: int, extra: list[str]) -> subprocess.Popen:
 def start_oxigraph(store: Path, port: int) -> subprocess.Popen:
     binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
     command = [binary, "serve-read-only", "--location", str(store), "--bind", f"127.0.0.1:{port}",
-               "--union-default-graph", "--timeout-s", "60"]
+               "--timeout-s", "60"]  # our store's default graph is already the union of its graphs
     return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 

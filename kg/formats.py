@@ -43,7 +43,7 @@ RDF_FORMATS: tuple[Format, ...] = (
     Format("ntriples", "nt", "application/n-triples", ("n-triples", "text/plain"), ox.RdfFormat.N_TRIPLES),
     Format("nquads", "nq", "application/n-quads", ("n-quads", "text/x-nquads"), ox.RdfFormat.N_QUADS, quads=True),
     Format("trig", "trig", "application/trig", ("application/x-trig",), ox.RdfFormat.TRIG, quads=True),
-    Format("jsonld", "jsonld", "application/ld+json", ("json-ld", "json"), ox.RdfFormat.JSON_LD),
+    Format("jsonld", "jsonld", "application/ld+json", ("json-ld", "json", "application/json"), ox.RdfFormat.JSON_LD),
     Format("rdfxml", "rdf", "application/rdf+xml", ("xml", "rdf/xml", "owl"), ox.RdfFormat.RDF_XML),
     Format("n3", "n3", "text/n3", (), ox.RdfFormat.N3),
 )

@@ -13,26 +13,30 @@ from flask import current_app
 
 from kg.formats import sparql_prologue
 from kg.iris import kind_of
-from kg.vocab import CKG, CKG_NS, ONTOLOGY_IRI
+from kg.vocab import CKG, ONTOLOGY_IRI
 from server.db import get_store
 from server.render import (
     MapPoint,
     Span,
     Value,
     curie,
-    href_for,
     iri_ref,
     local_name,
     map_view,
     number,
     segments,
     sentence_around,
+    timeline_axis,
     value_of,
 )
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 SKOS_ALT = "http://www.w3.org/2004/02/skos/core#altLabel"
+
+# Oxigraph's union default graph does not merge duplicates: a triple stated in a thousand article
+# graphs matches a thousand times. So queries take DISTINCT early and never join labels into
+# other patterns (that multiplies duplicates); labels come in one batch per page (:func:`labelled`).
 
 MAX_PROPERTIES = 500  # outgoing triples shown on an entity page
 MAX_INCOMING_PER_PROPERTY = 50  # incoming links listed per property (all are counted)
@@ -61,6 +65,69 @@ def val(term, label=None) -> Value:
     return value_of(term, base(), label)
 
 
+def labels(terms, *, titles: bool = True) -> dict[str, object]:
+    """One rdfs:label per IRI among ``terms``, fetched in batches; attacks and claims without a
+    label get a title made from their facts (see :func:`titles_for`)."""
+    iris = list(dict.fromkeys(t.value for t in terms if isinstance(t, ox.NamedNode)))
+    found = {}
+    for start in range(0, len(iris), 500):
+        values = " ".join(iri_ref(i) for i in iris[start:start + 500])
+        for row in select(f"SELECT ?x (SAMPLE(?l) AS ?label) WHERE {{ VALUES ?x {{ {values} }} ?x rdfs:label ?l }} GROUP BY ?x"):
+            found[row["x"].value] = row["label"]
+    if titles:
+        found |= titles_for([i for i in iris if i not in found and kind_of(i, base()) in ("attack", "claim")])
+    return found
+
+
+def titles_for(iris: list[str]) -> dict[str, str]:
+    """Titles for unlabelled attacks and claims: "Airstrike by X in Y, 2014-09-06", "SOHR: 20 killed".
+
+    One DISTINCT query per fact (joining them would multiply the union graph's duplicates).
+    """
+    if not iris:
+        return {}
+    values = " ".join(iri_ref(i) for i in iris[:500])
+
+    def facts(pattern: str) -> dict[str, list]:
+        found: dict[str, list] = {}
+        for row in select(f"SELECT DISTINCT ?x ?v WHERE {{ VALUES ?x {{ {values} }} {pattern} }} ORDER BY ?v LIMIT 5000"):
+            found.setdefault(row["x"].value, []).append(row["v"])
+        return found
+
+    types = facts("?x a ?v FILTER(?v NOT IN (ckg:Attack, ckg:Claim))")
+    who, where = facts("?x ckg:perpetrator|ckg:claimedBy ?v"), facts("?x ckg:location ?v")
+    when, killed = facts("?x ckg:date ?v"), facts("?x ckg:killed ?v")
+    named = labels([t for found in (who, where, types) for terms in found.values() for t in terms], titles=False)
+
+    def name(term) -> str:
+        label = named.get(term.value)
+        return label.value if label is not None else local_name(term.value)
+
+    titles = {}
+    for iri in iris[:500]:
+        if kind_of(iri, base()) == "claim":
+            source = name(who[iri][0]) if iri in who else "unattributed"
+            titles[iri] = f"{source}: {killed[iri][0].value} killed" if iri in killed else f"claim by {source}"
+            continue
+        kind = name(types[iri][0]) if iri in types else "attack"
+        title = kind[:1].upper() + kind[1:]
+        if iri in who:
+            title += " by " + " and ".join(name(t) for t in who[iri][:2])
+        if iri in where:
+            title += " in " + name(where[iri][0])
+        if iri in when:
+            title += ", " + when[iri][0].value
+        titles[iri] = title
+    return titles
+
+
+def labelled(terms) -> list[Value]:
+    """Display values for ``terms``, IRIs with their labels."""
+    terms = list(terms)
+    known = labels(terms)
+    return [val(t, known.get(t.value) if isinstance(t, ox.NamedNode) else None) for t in terms]
+
+
 def exists(iri: str) -> bool:
     """Whether the store says anything about ``iri`` (as subject or object) or has it as a graph."""
     ref = iri_ref(iri)
@@ -77,8 +144,8 @@ CONSTRUCT {{
   ?s ?q {ref} . ?s rdfs:label ?slabel .
   ?m ?mp ?mo .
 }} WHERE {{
-  {{ {ref} ?p ?o . OPTIONAL {{ ?o rdfs:label ?olabel }} }}
-  UNION {{ SELECT ?s ?q ?slabel WHERE {{ ?s ?q {ref} . OPTIONAL {{ ?s rdfs:label ?slabel }} }} LIMIT 10000 }}
+  {{ {{ SELECT DISTINCT ?p ?o WHERE {{ {ref} ?p ?o }} }} OPTIONAL {{ ?o rdfs:label ?olabel }} }}
+  UNION {{ {{ SELECT DISTINCT ?s ?q WHERE {{ ?s ?q {ref} }} LIMIT 10000 }} OPTIONAL {{ ?s rdfs:label ?slabel }} }}
   UNION {{ {ref} ckg:evidence ?m . ?m ?mp ?mo }}
 }}"""
 
@@ -120,34 +187,42 @@ class EntityView:
 def describe(iri: str, *, skip: tuple[str, ...] = ()) -> EntityView:
     """Everything the generic entity page shows; ``skip`` leaves properties out of the table."""
     ref = iri_ref(iri)
-    rows = select(
-        f"SELECT ?p ?o ?label ?plabel WHERE {{ {ref} ?p ?o . OPTIONAL {{ ?o rdfs:label ?label }} "
-        f"OPTIONAL {{ ?p rdfs:label ?plabel }} }} LIMIT {MAX_PROPERTIES + 1}"
-    )
+    rows = select(f"SELECT DISTINCT ?p ?o WHERE {{ {ref} ?p ?o }} LIMIT {MAX_PROPERTIES + 1}")
     view = EntityView(iri=iri, kind=kind_of(iri, base()), label=local_name(iri), truncated=len(rows) > MAX_PROPERTIES)
+    rows = rows[:MAX_PROPERTIES]
     grouped: dict[str, tuple[Value, list[Value]]] = {}
-    seen: set[tuple[str, str]] = set()
-    for row in rows[:MAX_PROPERTIES]:
-        predicate, obj = row["p"].value, row["o"]
-        if (predicate, str(obj)) in seen:
-            continue  # the same object with several labels
-        seen.add((predicate, str(obj)))
+    nested = blank_summaries(iri) if any(isinstance(r["o"], ox.BlankNode) for r in rows) else {}
+    for row, shown in zip(rows, labelled(r["o"] for r in rows)):
+        if isinstance(row["o"], ox.BlankNode):
+            shown = Value(nested.get(row["o"].value, "(a node without a name)"))
+        predicate = row["p"].value
         if predicate == RDF_TYPE:
-            view.types.append(val(obj, row["label"]))
+            view.types.append(shown)
         if predicate in skip:
             continue
-        entry = grouped.setdefault(predicate, (_predicate_value(row["p"], row["plabel"]), []))
-        entry[1].append(val(obj, row["label"]))
+        grouped.setdefault(predicate, (_predicate_value(row["p"]), []))[1].append(shown)
     view.properties = sorted(grouped.values(), key=lambda item: _property_order(item[0].iri))
-    labels = [v.text for v in view.all(RDFS_LABEL)]
-    view.label = labels[0] if labels else view.label
-    view.names = list(dict.fromkeys(labels + [v.text for v in view.all(SKOS_ALT)]))
+    given = [v.text for v in view.all(RDFS_LABEL)]
+    view.label = given[0] if given else titles_for([iri]).get(iri, view.label)
+    view.names = list(dict.fromkeys(given + [v.text for v in view.all(SKOS_ALT)]))
     view.incoming = incoming(iri)
     view.evidence = evidence(iri)
     return view
 
 
-def _predicate_value(term, label=None) -> Value:
+def blank_summaries(iri: str) -> dict[str, str]:
+    """A one-line description of each blank node ``iri`` points at, e.g. ``ckg:count 4; ckg:equipment Humvee``."""
+    rows = select(
+        f"SELECT DISTINCT ?b ?q ?v WHERE {{ {iri_ref(iri)} ?p ?b FILTER(isBlank(?b)) ?b ?q ?v }} LIMIT {MAX_PROPERTIES}"
+    )
+    parts: dict[str, list[str]] = {}
+    for row, shown in zip(rows, labelled(r["v"] for r in rows)):
+        if row["q"].value != RDF_TYPE:
+            parts.setdefault(row["b"].value, []).append(f"{curie(row['q'].value)} {shown.text}")
+    return {node: "; ".join(sorted(texts)) for node, texts in parts.items()}
+
+
+def _predicate_value(term) -> Value:
     """A property shown by its prefixed name (``ckg:killed``), the form users write in SPARQL."""
     shown = val(term)
     shown.text = curie(term.value)
@@ -166,12 +241,9 @@ def incoming(iri: str) -> list[tuple[Value, int, list[Value]]]:
     groups = []
     for row in counts:
         predicate = row["p"]
-        subjects = select(
-            f"SELECT DISTINCT ?s (SAMPLE(?l) AS ?label) WHERE {{ ?s {iri_ref(predicate.value)} {ref} . "
-            f"OPTIONAL {{ ?s rdfs:label ?l }} }} GROUP BY ?s ORDER BY ?label LIMIT {MAX_INCOMING_PER_PROPERTY}"
-        )
-        shown = _predicate_value(predicate, None)
-        groups.append((shown, int(row["n"].value), [val(r["s"], r["label"]) for r in subjects]))
+        subjects = select(f"SELECT DISTINCT ?s WHERE {{ ?s {iri_ref(predicate.value)} {ref} }} LIMIT {MAX_INCOMING_PER_PROPERTY}")
+        shown = sorted(labelled(r["s"] for r in subjects), key=lambda v: v.text.lower())
+        groups.append((_predicate_value(predicate), int(row["n"].value), shown))
     return groups
 
 
@@ -180,21 +252,21 @@ def evidence(iri: str) -> list[Evidence]:
     ref = iri_ref(iri)
     source = f"VALUES ?m {{ {ref} }}" if kind_of(iri, base()) == "mention" else f"{ref} ckg:evidence ?m ."
     rows = select(
-        f"""SELECT DISTINCT ?m ?mtext ?start ?from ?window ?end ?article (SAMPLE(?al) AS ?alabel) WHERE {{
-  {source}
+        f"""SELECT DISTINCT ?m ?mtext ?start ?from ?window ?end ?article WHERE {{
+  {{ SELECT DISTINCT ?m WHERE {{ {source} }} LIMIT {MAX_EVIDENCE} }}
   OPTIONAL {{ ?m ckg:text ?mtext }}
   OPTIONAL {{
     ?m ckg:startOffset ?start ; ckg:endOffset ?end ; ckg:inArticle ?article .
     OPTIONAL {{ ?article ckg:text ?atext }}
-    OPTIONAL {{ ?article rdfs:label ?al }}
     BIND(IF(?start > {SENTENCE_WINDOW}, ?start - {SENTENCE_WINDOW}, 0) AS ?from)
     BIND(SUBSTR(?atext, ?from + 1, ?end - ?from + {SENTENCE_WINDOW}) AS ?window)
   }}
-}} GROUP BY ?m ?mtext ?start ?from ?window ?end ?article ORDER BY ?article ?start LIMIT {MAX_EVIDENCE}"""
+}} ORDER BY ?article ?start LIMIT {MAX_EVIDENCE}"""
     )
+    articles = labels(r["article"] for r in rows if r["article"] is not None)
     found = []
     for row in rows:
-        article = val(row["article"], row["alabel"]) if row["article"] is not None else None
+        article = val(row["article"], articles.get(row["article"].value)) if row["article"] is not None else None
         window, start, end, offset = row["window"], number(row["start"]), number(row["end"]), number(row["from"])
         if window is not None and None not in (start, end, offset):
             before, mention, after = sentence_around(window.value, int(start - offset), int(end - offset))
@@ -216,6 +288,13 @@ class ClaimView:
     statement: str | None
     evidence: list[Evidence]
     differs: bool = False
+
+    @property
+    def quoted_elsewhere(self) -> bool:
+        """Whether the statement is already visible in one of the claim's source sentences."""
+        return bool(self.statement) and any(
+            self.statement.strip() in f"{e.before}{e.mention}{e.after}" for e in self.evidence
+        )
 
 
 @dataclass
@@ -253,22 +332,22 @@ def attack_view(iri: str) -> AttackView:
 def claims_about(attack: str) -> list[ClaimView]:
     """Every claim about an attack with its sources, figures, statement and sentences."""
     rows = select(
-        f"""SELECT ?claim (SAMPLE(?l) AS ?label) (MAX(?k) AS ?killed) (MAX(?i) AS ?injured) (SAMPLE(?st) AS ?statement)
-WHERE {{ ?claim ckg:about {iri_ref(attack)} .
-  OPTIONAL {{ ?claim rdfs:label ?l }} OPTIONAL {{ ?claim ckg:killed ?k }}
-  OPTIONAL {{ ?claim ckg:injured ?i }} OPTIONAL {{ ?claim ckg:statement ?st }}
-}} GROUP BY ?claim ORDER BY ?claim LIMIT {MAX_LIST}"""
+        f"""SELECT ?claim (MAX(?k) AS ?killed) (MAX(?i) AS ?injured) (SAMPLE(?st) AS ?statement)
+WHERE {{ {{ SELECT DISTINCT ?claim WHERE {{ ?claim ckg:about {iri_ref(attack)} }} LIMIT {MAX_LIST} }}
+  OPTIONAL {{ ?claim ckg:killed ?k }} OPTIONAL {{ ?claim ckg:injured ?i }} OPTIONAL {{ ?claim ckg:statement ?st }}
+}} GROUP BY ?claim ORDER BY ?claim"""
     )
+    shown = labelled(row["claim"] for row in rows)
     return [
         ClaimView(
-            claim=val(row["claim"], row["label"]),
+            claim=shown[n],
             sources=_linked(row["claim"].value, "ckg:claimedBy"),
             killed=number(row["killed"]),
             injured=number(row["injured"]),
             statement=row["statement"].value if row["statement"] is not None else None,
             evidence=evidence(row["claim"].value),
         )
-        for row in rows
+        for n, row in enumerate(rows)
     ]
 
 
@@ -286,32 +365,25 @@ def mark_disagreement(claims: list[ClaimView], stated: list[str]) -> None:
 
 
 def _linked(subject: str, prop: str) -> list[Value]:
-    rows = select(
-        f"SELECT ?o (SAMPLE(?l) AS ?label) WHERE {{ {iri_ref(subject)} {prop} ?o . OPTIONAL {{ ?o rdfs:label ?l }} }} "
-        f"GROUP BY ?o LIMIT {MAX_LIST}"
-    )
-    return [val(row["o"], row["label"]) for row in rows]
+    rows = select(f"SELECT DISTINCT ?o WHERE {{ {iri_ref(subject)} {prop} ?o }} LIMIT {MAX_LIST}")
+    return labelled(row["o"] for row in rows)
 
 
 def ancestors(place: str) -> list[Value]:
     """What contains ``place``, nearest first, following ckg:locatedIn."""
     rows = select(
-        f"""SELECT DISTINCT ?x ?y (SAMPLE(?l) AS ?label) WHERE {{
-  {iri_ref(place)} ckg:locatedIn* ?x . ?x ckg:locatedIn ?y . OPTIONAL {{ ?y rdfs:label ?l }}
-}} GROUP BY ?x ?y LIMIT 100"""
+        f"SELECT DISTINCT ?x ?y WHERE {{ {{ SELECT DISTINCT ?x WHERE {{ {iri_ref(place)} ckg:locatedIn* ?x }} LIMIT 100 }} "
+        f"?x ckg:locatedIn ?y }} LIMIT 200"
     )
     parent = {}
-    labels = {}
     for row in rows:
         parent.setdefault(row["x"].value, row["y"])
-        labels[row["y"].value] = row["label"]
     chain, here, seen = [], place, {place}
     while here in parent and parent[here].value not in seen:
-        step = parent[here]
-        chain.append(val(step, labels.get(step.value)))
-        seen.add(step.value)
-        here = step.value
-    return chain
+        chain.append(parent[here])
+        seen.add(parent[here].value)
+        here = parent[here].value
+    return labelled(chain)
 
 
 # --- actors ------------------------------------------------------------------------------------
@@ -330,25 +402,26 @@ class TimelineItem:
 class ActorView:
     entity: EntityView
     timeline: list[TimelineItem]
+    axis: object  # a TimelineAxis, or None when nothing is dated
     claims: list[tuple[Value, list[Value], int | float | None]]  # claim, attacks it is about, killed
 
 
 def actor_view(iri: str) -> ActorView:
     ref = iri_ref(iri)
     rows = select(
-        f"""SELECT ?attack ?role (SAMPLE(?l) AS ?label) (MIN(?d) AS ?date) (MAX(?k) AS ?killed) WHERE {{
-  VALUES ?role {{ ckg:perpetrator ckg:target ckg:victim }}
-  ?attack ?role {ref} .
-  OPTIONAL {{ ?attack rdfs:label ?l }} OPTIONAL {{ ?attack ckg:date ?d }} OPTIONAL {{ ?attack ckg:killed ?k }}
-}} GROUP BY ?attack ?role ORDER BY ?date ?attack LIMIT {MAX_LIST}"""
+        f"""SELECT ?attack ?role (MIN(?d) AS ?date) (MAX(?k) AS ?killed) WHERE {{
+  {{ SELECT DISTINCT ?attack ?role WHERE {{ VALUES ?role {{ ckg:perpetrator ckg:target ckg:victim }} ?attack ?role {ref} }} }}
+  OPTIONAL {{ ?attack ckg:date ?d }} OPTIONAL {{ ?attack ckg:killed ?k }}
+}} GROUP BY ?attack ?role ORDER BY ?date LIMIT {MAX_LIST}"""
     )
+    attack_labels = labels(row["attack"] for row in rows)
     items: dict[str, TimelineItem] = {}
     for row in rows:
         key = row["attack"].value
         item = items.get(key)
         if item is None:
             item = items[key] = TimelineItem(
-                attack=val(row["attack"], row["label"]),
+                attack=val(row["attack"], attack_labels.get(key)),
                 roles=[],
                 date=row["date"].value if row["date"] is not None else None,
                 places=[],
@@ -357,22 +430,22 @@ def actor_view(iri: str) -> ActorView:
         item.roles.append(local_name(row["role"].value))
     if items:
         values = " ".join(iri_ref(k) for k in items)
-        for row in select(
-            f"SELECT ?attack ?place (SAMPLE(?l) AS ?label) WHERE {{ VALUES ?attack {{ {values} }} "
-            f"?attack ckg:location ?place . OPTIONAL {{ ?place rdfs:label ?l }} }} GROUP BY ?attack ?place"
-        ):
-            items[row["attack"].value].places.append(val(row["place"], row["label"]))
+        located = select(f"SELECT DISTINCT ?attack ?place WHERE {{ VALUES ?attack {{ {values} }} ?attack ckg:location ?place }}")
+        for row, place in zip(located, labelled(r["place"] for r in located)):
+            items[row["attack"].value].places.append(place)
     timeline = sorted(items.values(), key=lambda i: (i.date is None, i.date or "", i.attack.text))
     claim_rows = select(
-        f"""SELECT ?claim (SAMPLE(?l) AS ?label) (MAX(?k) AS ?killed) WHERE {{
-  ?claim ckg:claimedBy {ref} . OPTIONAL {{ ?claim rdfs:label ?l }} OPTIONAL {{ ?claim ckg:killed ?k }}
-}} GROUP BY ?claim ORDER BY ?label LIMIT {MAX_LIST}"""
+        f"""SELECT ?claim (MAX(?k) AS ?killed) WHERE {{
+  {{ SELECT DISTINCT ?claim WHERE {{ ?claim ckg:claimedBy {ref} }} LIMIT {MAX_LIST} }} OPTIONAL {{ ?claim ckg:killed ?k }}
+}} GROUP BY ?claim"""
     )
     claims = [
-        (val(row["claim"], row["label"]), _linked(row["claim"].value, "ckg:about"), number(row["killed"]))
-        for row in claim_rows
+        (shown, _linked(row["claim"].value, "ckg:about"), number(row["killed"]))
+        for row, shown in zip(claim_rows, labelled(r["claim"] for r in claim_rows))
     ]
-    return ActorView(entity=describe(iri), timeline=timeline, claims=claims)
+    claims.sort(key=lambda c: c[0].text.lower())
+    axis = timeline_axis([(i.date, i.attack.text, i.attack.href, i.roles[0]) for i in timeline if i.date])
+    return ActorView(entity=describe(iri), timeline=timeline, axis=axis, claims=claims)
 
 
 # --- places ------------------------------------------------------------------------------------
@@ -396,9 +469,9 @@ def place_view(iri: str) -> PlaceView:
     ref = iri_ref(iri)
     entity = describe(iri)
     coordinates = _coordinates([iri]).get(iri)
-    children = select(
-        f"SELECT ?c (SAMPLE(?l) AS ?label) WHERE {{ ?c ckg:locatedIn {ref} . OPTIONAL {{ ?c rdfs:label ?l }} }} "
-        f"GROUP BY ?c ORDER BY ?label LIMIT {MAX_LIST}"
+    children = sorted(
+        labelled(r["c"] for r in select(f"SELECT DISTINCT ?c WHERE {{ ?c ckg:locatedIn {ref} }} LIMIT {MAX_LIST}")),
+        key=lambda v: v.text.lower(),
     )
     count = select(f"SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {{ ?c ckg:locatedIn {ref} }}")[0]["n"]
     attacks, attack_count = attacks_within(iri)
@@ -406,15 +479,14 @@ def place_view(iri: str) -> PlaceView:
     points = []
     if coordinates:
         points.append(MapPoint(*coordinates, entity.label, None, True))
-    near = [c["c"].value for c in children] + [p.iri for a in attacks for p in a.places if p.iri]
-    labels = {c["c"].value: val(c["c"], c["label"]) for c in children} | {p.iri: p for a in attacks for p in a.places}
-    for other, (lat, long) in _coordinates(near).items():
+    nearby = {c.iri: c for c in children} | {p.iri: p for a in attacks for p in a.places if p.iri}
+    for other, (lat, long) in _coordinates(list(nearby)).items():
         if other != iri:
-            points.append(MapPoint(lat, long, labels[other].text, labels[other].href))
+            points.append(MapPoint(lat, long, nearby[other].text, nearby[other].href))
     return PlaceView(
         entity=entity,
         within=ancestors(iri),
-        contains=[val(c["c"], c["label"]) for c in children],
+        contains=children,
         contains_count=int(count.value),
         lat=coordinates[0] if coordinates else None,
         long=coordinates[1] if coordinates else None,
@@ -427,21 +499,23 @@ def place_view(iri: str) -> PlaceView:
 
 def attacks_within(place: str) -> tuple[list[TimelineItem], int]:
     """Attacks located at ``place`` or anywhere it contains (ckg:locatedIn*), newest first."""
-    where = f"?loc ckg:locatedIn* {iri_ref(place)} . ?attack ckg:location ?loc ."
-    total = int(select(f"SELECT (COUNT(DISTINCT ?attack) AS ?n) WHERE {{ {where} }}")[0]["n"].value)
+    within = f"{{ SELECT DISTINCT ?attack WHERE {{ ?loc ckg:locatedIn* {iri_ref(place)} . ?attack ckg:location ?loc }} }}"
+    total = int(select(f"SELECT (COUNT(*) AS ?n) WHERE {{ {within} }}")[0]["n"].value)
     rows = select(
-        f"""SELECT ?attack ?loc (SAMPLE(?l) AS ?label) (SAMPLE(?ll) AS ?loclabel) (MIN(?d) AS ?date) (MAX(?k) AS ?killed)
-WHERE {{ {where} OPTIONAL {{ ?attack rdfs:label ?l }} OPTIONAL {{ ?loc rdfs:label ?ll }}
-  OPTIONAL {{ ?attack ckg:date ?d }} OPTIONAL {{ ?attack ckg:killed ?k }} }}
-GROUP BY ?attack ?loc ORDER BY DESC(?date) ?attack LIMIT {MAX_LIST}"""
+        f"""SELECT ?attack (MIN(?d) AS ?date) (MAX(?k) AS ?killed)
+WHERE {{ {within} OPTIONAL {{ ?attack ckg:date ?d }} OPTIONAL {{ ?attack ckg:killed ?k }} }}
+GROUP BY ?attack ORDER BY DESC(?date) LIMIT {MAX_LIST}"""
     )
-    items: dict[str, TimelineItem] = {}
-    for row in rows:
-        item = items.setdefault(
-            row["attack"].value,
-            TimelineItem(val(row["attack"], row["label"]), [], row["date"].value if row["date"] is not None else None, [], number(row["killed"])),
-        )
-        item.places.append(val(row["loc"], row["loclabel"]))
+    shown = labelled(r["attack"] for r in rows)
+    items = {
+        row["attack"].value: TimelineItem(attack, [], row["date"].value if row["date"] is not None else None, [], number(row["killed"]))
+        for row, attack in zip(rows, shown)
+    }
+    if items:
+        values = " ".join(iri_ref(i) for i in items)
+        located = select(f"SELECT DISTINCT ?attack ?loc WHERE {{ VALUES ?attack {{ {values} }} ?attack ckg:location ?loc }}")
+        for row, loc in zip(located, labelled(r["loc"] for r in located)):
+            items[row["attack"].value].places.append(loc)
     return list(items.values()), total
 
 
@@ -449,15 +523,13 @@ def _coordinates(iris: list[str]) -> dict[str, tuple[float, float]]:
     if not iris:
         return {}
     values = " ".join(iri_ref(i) for i in dict.fromkeys(iris))
-    rows = select(
-        f"SELECT ?p (SAMPLE(?la) AS ?lat) (SAMPLE(?lo) AS ?long) WHERE {{ VALUES ?p {{ {values} }} "
-        f"?p geo:lat ?la ; geo:long ?lo }} GROUP BY ?p"
-    )
+    lats = {r["p"].value: r["v"] for r in select(f"SELECT ?p (SAMPLE(?x) AS ?v) WHERE {{ VALUES ?p {{ {values} }} ?p geo:lat ?x }} GROUP BY ?p")}
+    longs = {r["p"].value: r["v"] for r in select(f"SELECT ?p (SAMPLE(?x) AS ?v) WHERE {{ VALUES ?p {{ {values} }} ?p geo:long ?x }} GROUP BY ?p")}
     found = {}
-    for row in rows:
-        lat, long = number(row["lat"]), number(row["long"])
+    for place in lats.keys() & longs.keys():
+        lat, long = number(lats[place]), number(longs[place])
         if lat is not None and long is not None and -90 <= lat <= 90 and -180 <= long <= 180:
-            found[row["p"].value] = (float(lat), float(long))
+            found[place] = (float(lat), float(long))
     return found
 
 
@@ -489,15 +561,14 @@ def article_view(iri: str) -> ArticleView:
     text_rows = select(f"SELECT ?text WHERE {{ {ref} ckg:text ?text }} LIMIT 1")
     text = text_rows[0]["text"].value if text_rows else ""
     rows = select(
-        f"""SELECT ?m ?start ?end ?entity (SAMPLE(?l) AS ?label) WHERE {{
+        f"""SELECT DISTINCT ?m ?start ?end ?entity WHERE {{
   ?m ckg:inArticle {ref} ; ckg:startOffset ?start ; ckg:endOffset ?end .
-  OPTIONAL {{ ?entity ckg:evidence ?m . OPTIONAL {{ ?entity rdfs:label ?l }} }}
-}} GROUP BY ?m ?start ?end ?entity ORDER BY ?start LIMIT {MAX_MENTIONS}"""
+  OPTIONAL {{ ?entity ckg:evidence ?m }}
+}} ORDER BY ?start LIMIT {MAX_MENTIONS}"""
     )
+    targets = [row["entity"] if row["entity"] is not None else row["m"] for row in rows]
     spans = []
-    for row in rows:
-        target = row["entity"] if row["entity"] is not None else row["m"]
-        shown = val(target, row["label"])
+    for row, shown in zip(rows, labelled(targets)):
         start, end = number(row["start"]), number(row["end"])
         if start is not None and end is not None:
             spans.append(Span(int(start), int(end), shown.href, shown.text, shown.kind))
@@ -523,13 +594,7 @@ class GraphView:
 
 def graph_view(iri: str) -> GraphView:
     ref = iri_ref(iri)
-    articles = select(
-        f"SELECT ?a (SAMPLE(?l) AS ?label) WHERE {{ GRAPH {ref} {{ ?a a ckg:Article OPTIONAL {{ ?a rdfs:label ?l }} }} }} "
-        f"GROUP BY ?a LIMIT 20"
-    )
+    articles = select(f"SELECT DISTINCT ?a WHERE {{ GRAPH {ref} {{ ?a a ckg:Article }} }} LIMIT 20")
     label = "ontology" if iri == ONTOLOGY_IRI else local_name(iri)
-    return GraphView(iri, label, get_store().triples_in(iri), [val(a["a"], a["label"]) for a in articles])
+    return GraphView(iri, label, get_store().triples_in(iri), labelled(a["a"] for a in articles))
 
-
-def href(iri: str) -> str:
-    return href_for(iri, base())

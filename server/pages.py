@@ -12,7 +12,7 @@ from flask import Blueprint, Response, current_app, redirect, render_template, r
 
 from kg.formats import PREFIXES, Format, rdf_format
 from kg.iris import KINDS
-from kg.vocab import ONTOLOGY_IRI
+from kg.vocab import CKG, ONTOLOGY_IRI
 from server import entities, listing
 from server.db import get_store
 from server.errors import HTTPError
@@ -25,6 +25,18 @@ bp = Blueprint("pages", __name__)
 ENTITY_FORMATS: tuple[Format, ...] = tuple(rdf_format(n) for n in ("turtle", "ntriples", "jsonld", "rdfxml"))
 GRAPH_FORMATS: tuple[Format, ...] = ENTITY_FORMATS + tuple(rdf_format(n) for n in ("trig", "nquads"))
 _LABELS = {"turtle": "Turtle", "ntriples": "N-Triples", "jsonld": "JSON-LD", "rdfxml": "RDF/XML", "trig": "TriG", "nquads": "N-Quads"}
+
+
+# Pages carry no scripts and load nothing from elsewhere; say so, so injected markup could not run.
+CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'; frame-ancestors 'self'"
+
+
+@bp.after_request
+def _harden(response: Response) -> Response:
+    if response.mimetype == "text/html":
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    return response
 
 
 # --- negotiation helpers -------------------------------------------------------------------------
@@ -152,7 +164,7 @@ def _view(kind: str, iri: str) -> tuple[str, dict]:
         return "article.html", {"view": view, "entity": view.entity}
     if kind == "claim":
         entity_view = entities.describe(iri)
-        about = [entities.attack_view(v.iri) for v in entity_view.all(entities.CKG_NS + "about")[:5] if v.iri]
+        about = [entities.attack_view(v.iri) for v in entity_view.all(str(CKG.about))[:5] if v.kind == "attack"]
         return "claim.html", {"entity": entity_view, "about": about}
     return "entity.html", {"entity": entities.describe(iri)}
 

@@ -201,7 +201,6 @@ class QueryRequest:
     rdf_format: str | None  # media type for CONSTRUCT/DESCRIBE graphs
     default_graph: list[str] | None = None
     named_graphs: list[str] | None = None
-    union_default_graph: bool = True  # without graphs named above, the default graph is all graphs
     base_iri: str | None = None
 
     def payload(self) -> bytes:

@@ -10,8 +10,7 @@ more memory aborts this process instead of exhausting the machine.
 Protocol over stdin/stdout, one frame = 1-byte tag + 4-byte big-endian length + payload:
 
 - worker → server ``R`` (ready, JSON ``{"sandboxed": bool}``) once, after opening the snapshot;
-- server → worker ``Q`` (JSON request: ``query``, ``default_graph``, ``named_graphs``,
-  ``union_default_graph``, ``base_iri``,
+- server → worker ``Q`` (JSON request: ``query``, ``default_graph``, ``named_graphs``, ``base_iri``,
   ``results_format``, ``rdf_format`` — media types, null when the client accepts none);
 - worker → server ``H`` (the media type of the answer, sent with its first bytes), ``D`` frames (chunks
   of the serialized results, about 64 KiB), then ``E`` (end); or ``X`` (JSON ``{"status",
@@ -136,10 +135,11 @@ _PREFIXED = {ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML, ox.Rd
 
 
 def _dataset(request: dict) -> dict:
-    """Store.query arguments for the protocol's dataset: the union graph unless graphs are named."""
+    """Store.query arguments for the protocol's dataset: the store's default graph (the set union of
+    all graphs, kept by every write) unless graphs are named."""
     default, named = request.get("default_graph"), request.get("named_graphs")
     if default is None and named is None:
-        return {"use_default_graph_as_union": True} if request.get("union_default_graph", True) else {}
+        return {}
     dataset = {"default_graph": [ox.NamedNode(iri) for iri in default or []]}
     if named is not None:
         dataset["named_graphs"] = [ox.NamedNode(iri) for iri in named]

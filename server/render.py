@@ -253,7 +253,7 @@ class MapView:
     parallels: list[tuple[float, str]]  # y position, label
 
 
-def map_view(points: list[MapPoint], width: int = 480, height: int = 320, min_span: float = 0.05) -> MapView | None:
+def map_view(points: list[MapPoint], width: int = 480, height: int = 320, min_span: float = 0.5) -> MapView | None:
     """Project points into a ``width``×``height`` frame with a graticule; None without points.
 
     >>> view = map_view([MapPoint(35.95, 39.01, "Raqqa", here=True)])
@@ -294,3 +294,72 @@ def _grid_step(span: float) -> float:
 def _ticks(low: float, high: float, step: float) -> list[float]:
     first = math.ceil(low / step)
     return [round(i * step, 6) for i in range(first, math.floor(high / step) + 1)]
+
+
+@dataclass
+class TimelineMark:
+    x: float
+    date: str
+    label: str
+    href: str | None
+    role: str
+
+
+@dataclass
+class TimelineAxis:
+    """Dated events placed along a horizontal axis, with a tick per year (or month, for short spans)."""
+
+    width: int
+    marks: list[TimelineMark]
+    ticks: list[tuple[float, str]]
+
+
+def first_day(text: str | None):
+    """The first day an xsd:date, xsd:gYearMonth or xsd:gYear value covers; None if it is none of them.
+
+    >>> first_day("2014-09-06"), first_day("2014-09"), first_day("2013"), first_day("soon")
+    (datetime.date(2014, 9, 6), datetime.date(2014, 9, 1), datetime.date(2013, 1, 1), None)
+    """
+    from datetime import date
+
+    parts = (text or "")[:10].split("-")
+    try:
+        numbers = [int(p) for p in parts] + [1, 1]
+        return date(numbers[0], numbers[1], numbers[2]) if len(parts) <= 3 else None
+    except ValueError:
+        return None
+
+
+def timeline_axis(events: list[tuple[str, str, str | None, str]], width: int = 640, margin: int = 40) -> TimelineAxis | None:
+    """Place ``(iso_date, label, href, role)`` events on an axis; undated or unparsable ones are left out.
+
+    >>> axis = timeline_axis([("2014-01-01", "a", None, "target"), ("2016-01-01", "b", None, "perpetrator")])
+    >>> [m.x for m in axis.marks], [label for _, label in axis.ticks]
+    ([40.0, 600.0], ['2014', '2015', '2016'])
+    >>> [m.x for m in timeline_axis([("2014-09-06", "one", None, "target")]).marks]
+    [320.0]
+    >>> [m.date for m in timeline_axis([("2013", "y", None, "target"), ("2014-05", "m", None, "target")]).marks]
+    ['2013-01-01', '2014-05-01']
+    """
+    from datetime import date
+
+    dated = [(day, label, href, role) for when, label, href, role in events if (day := first_day(when))]
+    if not dated:
+        return None
+    first, last = min(d[0] for d in dated), max(d[0] for d in dated)
+    span = max((last - first).days, 1)
+
+    def x_of(day) -> float:
+        if first == last:
+            return width / 2
+        return round(margin + (day - first).days / span * (width - 2 * margin), 1)
+
+    marks = [TimelineMark(x_of(day), day.isoformat(), label, href, role) for day, label, href, role in dated]
+    if last.year - first.year >= 1:
+        ticks = [(x_of(date(y, 1, 1)), str(y)) for y in range(first.year, last.year + 1) if first <= date(y, 1, 1) <= last]
+    else:
+        ticks = [(x_of(date(first.year, m, 1)), date(first.year, m, 1).strftime("%b %Y")) for m in range(first.month, last.month + 1)
+                 if first <= date(first.year, m, 1) <= last]
+    if not ticks:
+        ticks = [(x_of(first), first.isoformat())]
+    return TimelineAxis(width, marks, ticks)

@@ -24,7 +24,7 @@ from server.errors import HTTPError
 from server.negotiation import negotiate, prefers_html
 from server.query_runner import QueryPool, QueryRequest, RemoteRunner
 from server.sparql_examples import EXAMPLES
-from server.sparql_text import declares_dataset, forbidden_operation, query_form, refusal, shift_error_lines, undeclared_prefix
+from server.sparql_text import forbidden_operation, query_form, refusal, shift_error_lines, undeclared_prefix
 
 bp = Blueprint("sparql", __name__)
 
@@ -133,7 +133,7 @@ def _graphs(name: str) -> list[str] | None:
 
 
 def _query(text: str) -> Response:
-    forbidden, form, own_dataset = _scan(text)
+    forbidden, form = _scan(text)
     if forbidden:
         raise HTTPError(400, refusal(forbidden))
     results, graph = _formats(form)
@@ -146,7 +146,6 @@ def _query(text: str) -> Response:
         rdf_format=graph.media_type if graph else None,
         default_graph=default_graph,
         named_graphs=named_graphs,
-        union_default_graph=not own_dataset,  # FROM in the query picks the default graph itself
         base_iri=current_app.config["BASE_IRI"],
     )
     try:
@@ -172,13 +171,13 @@ def _explained(error: HTTPError, text: str) -> HTTPError:
     )
 
 
-def _scan(text: str) -> tuple[str | None, str | None, bool]:
-    """A query's forbidden operation if any, its form, and whether it has FROM; remembered for short queries."""
+def _scan(text: str) -> tuple[str | None, str | None]:
+    """A query's forbidden operation if any, and its form; remembered for short, repeated queries."""
     return _scan_cached(text) if len(text) <= 4096 else _scan_text(text)
 
 
-def _scan_text(text: str) -> tuple[str | None, str | None, bool]:
-    return forbidden_operation(text), query_form(text), declares_dataset(text)
+def _scan_text(text: str) -> tuple[str | None, str | None]:
+    return forbidden_operation(text), query_form(text)
 
 
 _scan_cached = lru_cache(maxsize=1024)(_scan_text)

@@ -117,15 +117,6 @@ def query_form(text: str) -> str | None:
     return next((word for word in keywords(text) if word in QUERY_FORMS), None)
 
 
-def declares_dataset(text: str) -> bool:
-    """Whether a query names its own dataset (``FROM`` / ``FROM NAMED``).
-
-    >>> declares_dataset("SELECT * FROM <urn:g> { ?s ?p ?o }"), declares_dataset("SELECT * { ?s <urn:from> ?o }")
-    (True, False)
-    """
-    return any(word == "FROM" for word in keywords(text))
-
-
 def forbidden_operation(text: str) -> str | None:
     """The first keyword of an operation the endpoint refuses (``SERVICE``, ``LOAD``), or None."""
     return next((word for word in keywords(text) if word in FORBIDDEN), None)

@@ -2,8 +2,7 @@
 
 The fixture's entity IRIs are relative and resolved against :data:`BASE`, a host that is *not*
 the one the test client talks to, so every test also checks that request URLs map onto the
-configured base. (The SPARQL helper's ``tests/conftest.py`` has the seeds-based fixtures; these
-can be folded into it.)
+configured base. The app comes and goes through ``conftest.make_app``/``close_app``.
 """
 from __future__ import annotations
 
@@ -43,13 +42,11 @@ def pages_store_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def pages_app(pages_store_dir):
-    from server import create_app
+    from conftest import close_app, make_app
 
-    app = create_app({"TESTING": True, "STORE": str(pages_store_dir), "BASE_IRI": BASE})
+    app = make_app(pages_store_dir, BASE_IRI=BASE)
     yield app
-    store = app.extensions.get("kg_store")
-    if store is not None:
-        store.close()
+    close_app(app)
 
 
 @pytest.fixture()

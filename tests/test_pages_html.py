@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from pages_fixtures import BASE, pages_app, pages_client, pages_store_dir  # noqa: F401 - fixtures
+from pages_fixtures import pages_app, pages_client, pages_store_dir  # noqa: F401 - fixtures
 
 HTML = {"Accept": "text/html"}
 ATTACK = "/id/attack/raqqa-bakery-2014-09-06"
@@ -196,5 +196,42 @@ def test_ontology_page_documents_every_term_with_counts(pages_client):
     assert "An attack from aircraft." in airstrike and "<dt>Instances</dt><dd>1</dd>" in airstrike
     assert 'href="/ontology#Attack"' in airstrike
     located = re.search(r'id="locatedIn".*?</section>', html, re.S).group(0)
-    assert "TransitiveProperty" in located and "<dt>Uses</dt><dd>3</dd>" in located
+    assert "TransitiveProperty" in located and "<dt>Used by</dt><dd>3</dd>" in located
     assert '<dt>Domain</dt><dd><a href="/ontology#Place"' in located
+
+
+def test_pages_forbid_scripts(pages_client):
+    response = pages_client.get("/id/article/a1", headers=HTML)
+    assert "script-src 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_actor_timeline_is_drawn(pages_client):
+    html = page(pages_client, "/id/actor/syrian-government-forces")
+    svg = re.search(r'<svg class="timeline".*?</svg>', html, re.S).group(0)
+    assert f'<a href="{ATTACK}"><circle class="perpetrator"' in svg and "2014-09-06" in svg
+
+
+def test_blank_nodes_are_described_inline(pages_client):
+    properties = section(page(pages_client, ATTACK), "properties")
+    assert "ckg:count 4; ckg:equipment Humvee" in properties
+    assert "_:" not in properties
+
+
+def test_ontology_page_expands_union_domains(pages_client):
+    html = page(pages_client, "/ontology")
+    killed = re.search(r'id="killed".*?</section>', html, re.S).group(0)
+    assert 'href="/ontology#Attack"' in killed and 'href="/ontology#Claim"' in killed
+    assert "Number of people killed." in killed  # skos:definition
+
+
+def test_unlabelled_attacks_and_claims_get_titles_from_their_facts(pages_app):
+    from server.entities import titles_for
+    from pages_fixtures import BASE
+
+    with pages_app.app_context():
+        titles = titles_for([BASE + "attack/raqqa-bakery-2014-09-06", BASE + "claim/sohr-raqqa-bakery"])
+    assert titles[BASE + "attack/raqqa-bakery-2014-09-06"] == (
+        "Airstrike by Syrian government forces in al-Andalus bakery, 2014-09-06"
+    )
+    assert titles[BASE + "claim/sohr-raqqa-bakery"] == "Syrian Observatory for Human Rights: 20 killed"

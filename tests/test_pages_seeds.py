@@ -25,12 +25,11 @@ def seeds_client(tmp_path_factory):
         env=env, capture_output=True, text=True, timeout=600, cwd=store.parent,
     )
     assert result.returncode == 0, result.stderr[-2000:]
-    from server import create_app
+    from conftest import close_app, make_app
 
-    app = create_app({"TESTING": True, "STORE": str(store), "BASE_IRI": SEED_BASE})
+    app = make_app(store, BASE_IRI=SEED_BASE)
     yield app.test_client()
-    if app.extensions.get("kg_store") is not None:
-        app.extensions["kg_store"].close()
+    close_app(app)
 
 
 def minted(client) -> list[str]:

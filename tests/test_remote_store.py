@@ -28,7 +28,7 @@ def free_port() -> int:
 def server_url(tmp_path):
     port = free_port()
     process = subprocess.Popen(
-        [OXIGRAPH, "serve", "--location", str(tmp_path / "remote"), "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
+        [OXIGRAPH, "serve", "--location", str(tmp_path / "remote"), "--bind", f"127.0.0.1:{port}", ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

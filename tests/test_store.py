@@ -76,3 +76,40 @@ def test_dump_trig_keeps_graphs_and_turtle_merges_them(store):
     triples = io.BytesIO()
     store.dump(triples, ox.RdfFormat.N_TRIPLES)
     assert triples.getvalue().count(b"\n") == 2
+
+
+def test_a_triple_stated_by_several_graphs_is_counted_once(store):
+    store.put_graph(G1, NT)
+    store.put_graph(G2, NT)
+    rows = list(store.query("SELECT ?o WHERE { <http://e.x/a> <http://e.x/p> ?o }"))
+    assert len(rows) == 1
+    assert len(store) == 4  # both graphs keep their own copy
+
+
+def test_dropping_a_graph_keeps_what_another_graph_still_states(store):
+    store.put_graph(G1, NT)
+    store.put_graph(G2, b'<http://e.x/a> <http://e.x/p> "one" .\n')
+    store.drop_graph(G1)
+    rows = list(store.query("SELECT ?p ?o WHERE { <http://e.x/a> ?p ?o }"))
+    assert [(r["p"].value, r["o"].value) for r in rows] == [("http://e.x/p", "one")]
+
+
+def test_blank_nodes_are_shared_between_a_graph_and_the_union(store):
+    store.put_graph(G1, b'_:x <http://e.x/p> "b" .\n<http://e.x/a> <http://e.x/q> _:x .\n')
+    rows = list(store.query("SELECT ?o WHERE { <http://e.x/a> <http://e.x/q> ?x . GRAPH ?g { ?x <http://e.x/p> ?o } }"))
+    assert [r["o"].value for r in rows] == ["b"]
+    store.drop_graph(G1)
+    assert list(store.query("SELECT * WHERE { ?s ?p ?o }")) == []
+
+
+def test_iris_that_would_break_out_of_a_query_are_refused(store):
+    with pytest.raises(StoreError, match="not a valid IRI"):
+        store.put_graph("http://e.x/g> } ; DROP ALL ; INSERT DATA { <x", NT)
+
+
+def test_a_user_update_keeps_the_union_in_step(store):
+    store.put_graph(G1, NT)
+    store.update('PREFIX e: <http://e.x/>\nINSERT DATA { GRAPH <http://e.x/graph/user> { e:new e:p "added" } } ;')
+    assert {r["o"].value for r in store.query("SELECT ?o WHERE { ?s <http://e.x/p> ?o }")} == {"one", "added"}
+    store.update("DROP GRAPH <http://e.x/graph/1> # and a trailing comment")
+    assert {r["o"].value for r in store.query("SELECT ?o WHERE { ?s <http://e.x/p> ?o }")} == {"added"}

@@ -4,6 +4,12 @@ Graph-level writes only: an article's triples go in as one named graph, atomical
 as one. Query results are pyoxigraph result objects (a remote backend parses the endpoint's
 response into the same types with ``pyoxigraph.parse_query_results``), so callers serialize them
 the same way whichever backend answered.
+
+The default graph is the *set* union of the named graphs, kept up to date by every write. Query
+engines' "union default graph" modes (Oxigraph's among them) return a triple once per graph that
+states it, so an actor named in 500 articles would count 500 times; a materialised union answers
+each triple once, as the RDF merge the SPARQL spec describes. Each write is one SPARQL Update, so
+the named graph and the union change together or not at all, on any SPARQL 1.1 backend.
 """
 from __future__ import annotations
 
@@ -24,13 +30,21 @@ class StoreLockedError(StoreError):
 class GraphStore(ABC):
     """A quad store holding the ontology graph and one named graph per article."""
 
-    @abstractmethod
     def put_graph(self, graph: str, data: bytes, *, replaces: Sequence[str] = ()) -> None:
-        """Write N-Triples ``data`` as named graph ``graph`` (all or nothing), then drop ``replaces``."""
+        """Write N-Triples ``data`` as named graph ``graph``, replacing it and dropping ``replaces``,
+        all in one transaction."""
+        try:
+            triples = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise StoreError(f"graph <{graph}>: N-Triples must be UTF-8 ({exc})") from None
+        try:
+            self.execute_update(put_graph_update(graph, triples, replaces))
+        except SyntaxError as exc:
+            raise StoreError(f"invalid N-Triples for graph <{graph}>: {exc}") from None
 
-    @abstractmethod
     def drop_graph(self, graph: str) -> None:
-        """Remove a named graph and everything in it; unknown graphs are ignored."""
+        """Remove a named graph and, from the union, what only it stated; unknown graphs are ignored."""
+        self.execute_update(drop_graph_update(graph))
 
     @abstractmethod
     def has_graph(self, graph: str) -> bool:
@@ -53,16 +67,27 @@ class GraphStore(ABC):
         """Run a SPARQL 1.1 query. Without ``default_graph`` the default graph is the union of all graphs."""
 
     @abstractmethod
+    def execute_update(self, sparql: str) -> None:
+        """Run one SPARQL 1.1 Update request atomically, exactly as given."""
+
     def update(self, sparql: str) -> None:
-        """Run a SPARQL 1.1 Update atomically."""
+        """Run a user's SPARQL 1.1 Update atomically, then bring the default graph back to the union
+        of the named graphs in the same transaction.
+
+        The default graph is derived: write into named graphs. A triple inserted only into the
+        default graph is removed again, since no graph states it.
+        """
+        self.execute_update(sparql.rstrip().rstrip(";") + "\n;\n" + RESYNC_UNION)
 
     @abstractmethod
     def dump(self, out: BinaryIO, format: ox.RdfFormat, *, graph: str | None = None) -> None:
-        """Stream the store (or one graph) to ``out``; triple formats get the union of all graphs."""
+        """Stream the store (or one graph) to ``out``: quad formats get every named graph, triple
+        formats the union."""
 
-    @abstractmethod
     def __len__(self) -> int:
-        """Number of quads."""
+        """Number of quads in the named graphs (the union's copies are not counted)."""
+        result = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return int(next(iter(result))["n"].value)
 
     def close(self) -> None:
         """Release the store; the default does nothing."""
@@ -98,3 +123,41 @@ class GraphStore(ABC):
             return False
         self.put_graph(graph, wanted.serialize(format="nt", encoding="utf-8"))
         return True
+
+
+RESYNC_UNION = (
+    "DELETE { ?s ?p ?o } WHERE { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } } ;\n"
+    "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+)
+
+
+def _iri(value: str) -> str:
+    """``value`` between angle brackets, refusing what would break out of them.
+
+    >>> _iri("http://e.x/g")
+    '<http://e.x/g>'
+    """
+    if any(c in value for c in '<>"{}|\\^` \n\r\t'):
+        raise StoreError(f"not a valid IRI: {value!r}")
+    return f"<{value}>"
+
+
+def drop_graph_update(graph: str) -> str:
+    """SPARQL Update removing ``graph``, and from the default graph what no other graph states."""
+    g = _iri(graph)
+    return (
+        f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH {g} {{ ?s ?p ?o }} "
+        f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER(?other != {g}) }} }} ;\n"
+        f"DROP SILENT GRAPH {g}"
+    )
+
+
+def put_graph_update(graph: str, ntriples: str, replaces: Sequence[str] = ()) -> str:
+    """SPARQL Update (one transaction) making ``graph`` hold ``ntriples`` and the union follow.
+
+    The triples are written twice in one ``INSERT DATA``, into the graph and into the default graph,
+    so blank nodes are shared and no step depends on reading an earlier step's writes.
+    """
+    drops = [drop_graph_update(old) for old in dict.fromkeys([graph, *replaces])]
+    write = f"INSERT DATA {{ GRAPH {_iri(graph)} {{\n{ntriples}\n}}\n{ntriples}\n}}"
+    return " ;\n".join([*drops, write])

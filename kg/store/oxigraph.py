@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import BinaryIO, Sequence
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
@@ -42,23 +42,6 @@ class OxigraphStore(GraphStore):
         """The pyoxigraph store, for code that is Oxigraph-specific by design (benchmarks, tests)."""
         return self._store
 
-    def put_graph(self, graph: str, data: bytes, *, replaces: Sequence[str] = ()) -> None:
-        node = ox.NamedNode(graph)
-        try:
-            if self._store.contains_named_graph(node):
-                self._store.remove_graph(node)
-            self._store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=node)
-        except SyntaxError as exc:
-            raise StoreError(f"invalid N-Triples for graph <{graph}>: {exc}") from exc
-        for old in replaces:
-            if old != graph:
-                self.drop_graph(old)
-
-    def drop_graph(self, graph: str) -> None:
-        node = ox.NamedNode(graph)
-        if self._store.contains_named_graph(node):
-            self._store.remove_graph(node)
-
     def has_graph(self, graph: str) -> bool:
         return self._store.contains_named_graph(ox.NamedNode(graph))
 
@@ -67,15 +50,13 @@ class OxigraphStore(GraphStore):
 
     def query(self, sparql, *, default_graph=None, named_graphs=None, base_iri=None, prefixes=None):
         kwargs = {"base_iri": base_iri, "prefixes": prefixes}
-        if default_graph:
+        if default_graph is not None:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graph]
-        else:
-            kwargs["use_default_graph_as_union"] = True
-        if named_graphs:
+        if named_graphs is not None:
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
         return self._store.query(sparql, **kwargs)
 
-    def update(self, sparql: str) -> None:
+    def execute_update(self, sparql: str) -> None:
         if self.read_only:
             raise StoreError(f"the store at {self.path} is open read-only")
         self._store.update(sparql)
@@ -84,17 +65,14 @@ class OxigraphStore(GraphStore):
         if graph is not None:
             self._store.dump(out, format, from_graph=ox.NamedNode(graph))
         elif format in _TRIPLE_FORMATS:
-            self._dump_union(out, format)
+            self._store.dump(out, format, from_graph=ox.DefaultGraph())
         else:
-            self._store.dump(out, format)
+            ox.serialize(self._named_quads(), out, format)
 
-    def _dump_union(self, out: BinaryIO, format: ox.RdfFormat) -> None:
-        """Triples of every graph, once each, streamed through a CONSTRUCT over the union graph."""
-        triples = self._store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
-        ox.serialize(triples, out, format)
-
-    def __len__(self) -> int:
-        return len(self._store)
+    def _named_quads(self):
+        """Every quad of every named graph, graph by graph, streamed (the union's copies left out)."""
+        for graph in self._store.named_graphs():
+            yield from self._store.quads_for_pattern(None, None, None, graph)
 
     def close(self) -> None:
         self._store = None

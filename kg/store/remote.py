@@ -1,26 +1,24 @@
 """A remote backend: any SPARQL 1.1 server (Oxigraph server, Fuseki, QLever, Virtuoso, ...).
 
 Queries and updates go through the SPARQL 1.1 Protocol, whole-graph writes through the Graph Store
-HTTP Protocol (one ``PUT`` per article graph, atomic on the server). The server must present the
-union of its graphs as the default graph (``oxigraph serve --union-default-graph``, Fuseki's
-``tdb:unionDefaultGraph``); otherwise queries without ``default_graph`` see only the default graph.
+Protocol too: each article write is one SPARQL Update request (atomic on the server) that replaces
+its named graph and keeps the default graph the set union of all named graphs, as the embedded
+store does. The server needs no union-default-graph setting.
 
 Open one with ``--store http://host:port/`` plus, where the server's paths differ from Oxigraph's
-(``/query``, ``/update``, ``/store``), the ``KG_SPARQL_QUERY``, ``KG_SPARQL_UPDATE`` and ``KG_GSP``
-URLs.
+(``/query``, ``/update``), the ``KG_SPARQL_QUERY`` and ``KG_SPARQL_UPDATE`` URLs.
 """
 from __future__ import annotations
 
-import io
 import os
 import urllib.error
 import urllib.parse
 import urllib.request
-from typing import BinaryIO, Sequence
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from kg.store.base import GraphStore, StoreError
+from kg.store.base import GraphStore, StoreError, _iri
 
 _TIMEOUT = float(os.environ.get("KG_REMOTE_TIMEOUT", "60"))
 
@@ -28,24 +26,13 @@ _TIMEOUT = float(os.environ.get("KG_REMOTE_TIMEOUT", "60"))
 class RemoteSparqlStore(GraphStore):
     """A store behind SPARQL 1.1 Protocol and Graph Store Protocol endpoints."""
 
-    def __init__(self, base_url: str, *, query_url=None, update_url=None, gsp_url=None) -> None:
+    def __init__(self, base_url: str, *, query_url=None, update_url=None) -> None:
         base = base_url.rstrip("/")
         self.query_url = query_url or os.environ.get("KG_SPARQL_QUERY") or base + "/query"
         self.update_url = update_url or os.environ.get("KG_SPARQL_UPDATE") or base + "/update"
-        self.gsp_url = gsp_url or os.environ.get("KG_GSP") or base + "/store"
-
-    def put_graph(self, graph: str, data: bytes, *, replaces: Sequence[str] = ()) -> None:
-        url = f"{self.gsp_url}?{urllib.parse.urlencode({'graph': graph})}"
-        self._send("PUT", url, data, "application/n-triples")
-        for old in replaces:
-            if old != graph:
-                self.drop_graph(old)
-
-    def drop_graph(self, graph: str) -> None:
-        self.update(f"DROP SILENT GRAPH <{_iri(graph)}>")
 
     def has_graph(self, graph: str) -> bool:
-        return bool(self.query(f"ASK {{ GRAPH <{_iri(graph)}> {{ ?s ?p ?o }} }}"))
+        return bool(self.query(f"ASK {{ GRAPH {_iri(graph)} {{ ?s ?p ?o }} }}"))
 
     def graphs(self) -> list[str]:
         rows = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
@@ -55,7 +42,7 @@ class RemoteSparqlStore(GraphStore):
         if prefixes:
             sparql = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in prefixes.items()) + sparql
         if base_iri:
-            sparql = f"BASE <{_iri(base_iri)}>\n{sparql}"
+            sparql = f"BASE {_iri(base_iri)}\n{sparql}"
         params = [("default-graph-uri", g) for g in default_graph or ()]
         params += [("named-graph-uri", g) for g in named_graphs or ()]
         url = self.query_url + ("?" + urllib.parse.urlencode(params) if params else "")
@@ -65,22 +52,18 @@ class RemoteSparqlStore(GraphStore):
             return ox.parse(body, format=ox.RdfFormat.N_TRIPLES)
         return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
 
-    def update(self, sparql: str) -> None:
+    def execute_update(self, sparql: str) -> None:
         self._send("POST", self.update_url, sparql.encode(), "application/sparql-update")
 
     def dump(self, out: BinaryIO, format: ox.RdfFormat, *, graph: str | None = None) -> None:
         if graph is not None:
-            triples = self.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{_iri(graph)}> {{ ?s ?p ?o }} }}")
+            triples = self.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {_iri(graph)} {{ ?s ?p ?o }} }}")
             ox.serialize(triples, out, format)
         elif format in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
             rows = self.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
             ox.serialize((ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows), out, format)
         else:
             ox.serialize(self.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"), out, format)
-
-    def __len__(self) -> int:
-        rows = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
-        return int(next(iter(rows))["n"].value)
 
     def _send(self, method: str, url: str, data: bytes, content_type: str, accept: str = "*/*") -> tuple[bytes, str]:
         request = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": content_type, "Accept": accept})
@@ -89,15 +72,9 @@ class RemoteSparqlStore(GraphStore):
                 return response.read(), response.headers.get_content_type()
         except urllib.error.HTTPError as exc:
             detail = exc.read(2000).decode("utf-8", "replace").strip()
-            if exc.code == 400 and content_type == "application/sparql-query":
+            if exc.code == 400 and content_type.startswith("application/sparql-"):
                 raise SyntaxError(detail) from None
             raise StoreError(f"{method} {url} failed: HTTP {exc.code}: {detail}") from None
         except (urllib.error.URLError, OSError) as exc:
             raise StoreError(f"cannot reach the SPARQL server at {url}: {exc}") from None
 
-
-def _iri(value: str) -> str:
-    """An IRI safe to put between ``<>`` in a query."""
-    if any(c in value for c in '<>"{}|\\^` \n'):
-        raise StoreError(f"not a valid IRI: {value!r}")
-    return value
