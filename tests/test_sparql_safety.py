@@ -285,7 +285,7 @@ def test_update_while_an_answer_streams(tmp_path):
                                headers={"Accept": "text/tab-separated-values"}, buffered=False)
         chunks = iter(streaming.response)
         first = next(chunks)
-        added = client.post("/update", data='INSERT DATA { <urn:bulk:new> <urn:bulk:p> "new" }',
+        added = client.post("/update", data='INSERT DATA { GRAPH <urn:test:bulk> { <urn:bulk:new> <urn:bulk:p> "new" } }',
                             content_type="application/sparql-update", headers=bearer())
         assert added.status_code == 204
         answer = first + b"".join(chunks)

@@ -217,7 +217,7 @@ def test_endpoint_over_a_remote_store(tmp_path):
     store = build_store(tmp_path / "store", graphs=graphs_from_trig(DATA))
     port = free_port()
     backend = subprocess.Popen([str(oxigraph), "serve", "--location", str(store), "--bind", f"127.0.0.1:{port}",
-                                ], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                               ], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         process, url = start_server(f"http://127.0.0.1:{port}/")
         try:
