@@ -291,8 +291,10 @@ def start_ours(store: Path, port: int, extra: list[str]) -> subprocess.Popen:
 
 def start_oxigraph(store: Path, port: int) -> subprocess.Popen:
     binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
-    command = [binary, "serve-read-only", "--location", str(store), "--bind", f"127.0.0.1:{port}",
-               "--timeout-s", "60"]  # our store's default graph is already the union of its graphs
+    # No --timeout-s: Oxigraph 0.5.13 keeps a thread per query for its whole timeout, so a busy run
+    # piles up thousands of threads until thread creation fails. Our store's default graph is
+    # already the union of its graphs, so no --union-default-graph either.
+    command = [binary, "serve-read-only", "--location", str(store), "--bind", f"127.0.0.1:{port}"]
     return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
