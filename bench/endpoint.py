@@ -13,8 +13,9 @@ on both:
 - aggregate: actors ranked by number of attacks.
 
 For each query it prints the median latency (p50) of sequential requests on one keep-alive
-connection, the throughput of ``--clients`` concurrent clients for ``--seconds``, and the ratio of
-ours to Oxigraph's. Both servers get identical query texts (with PREFIX lines) and Accept headers.
+connection per server (the two servers' requests interleaved, so both meet the same machine load),
+the throughput of ``--clients`` concurrent clients for ``--seconds`` (in slices alternating between
+the servers), and the ratio of ours to Oxigraph's. Both servers get identical query texts (with PREFIX lines) and Accept headers.
 Then one big answer: a ``--big-rows`` row SELECT as SPARQL JSON, timed on both, with the growth of
 each server's resident memory while it streams.
 """
@@ -227,20 +228,34 @@ def big_answer(port: int, path: str, pid: int, rows: int) -> tuple[float, int, i
     return time.perf_counter() - start, size, peak - rss
 
 
-def latency_p50(port: int, path: str, text: str, accept: str, requests: int) -> tuple[float, int]:
-    client = Client(port, path)
-    for _ in range(10):
-        size = len(client.query(text, accept))
-    times = []
+def latencies_p50(targets: list[tuple[int, str]], text: str, accept: str, requests: int) -> list[tuple[float, int]]:
+    """p50 latency and answer size per server, their requests interleaved so both see the same load."""
+    clients = [Client(port, path) for port, path in targets]
+    sizes = [len(client.query(text, accept)) for client in clients for _ in range(10)][9::10]
+    times: list[list[float]] = [[] for _ in clients]
     for _ in range(requests):
-        start = time.perf_counter()
-        client.query(text, accept)
-        times.append(time.perf_counter() - start)
-    client.close()
-    return statistics.median(times), size
+        for client, spent in zip(clients, times):
+            start = time.perf_counter()
+            client.query(text, accept)
+            spent.append(time.perf_counter() - start)
+    for client in clients:
+        client.close()
+    return [(statistics.median(spent), size) for spent, size in zip(times, sizes)]
 
 
-def throughput(port: int, path: str, text: str, accept: str, clients: int, seconds: float) -> float:
+def throughputs(targets: list[tuple[int, str]], text: str, accept: str, clients: int, seconds: float,
+                slices: int = 4) -> list[float]:
+    """Requests per second per server with ``clients`` concurrent clients, alternating in slices."""
+    done, spent = [0] * len(targets), [0.0] * len(targets)
+    for _ in range(slices):
+        for index, (port, path) in enumerate(targets):
+            count, elapsed = throughput(port, path, text, accept, clients, seconds / slices)
+            done[index] += count
+            spent[index] += elapsed
+    return [count / elapsed for count, elapsed in zip(done, spent)]
+
+
+def throughput(port: int, path: str, text: str, accept: str, clients: int, seconds: float) -> tuple[int, float]:
     done = [0] * clients
     stop = time.perf_counter() + seconds
 
@@ -257,7 +272,7 @@ def throughput(port: int, path: str, text: str, accept: str, clients: int, secon
         thread.start()
     for thread in threads:
         thread.join()
-    return sum(done) / (time.perf_counter() - start)
+    return sum(done), time.perf_counter() - start
 
 
 # --- the servers -----------------------------------------------------------------------------------------------
@@ -338,18 +353,16 @@ def main() -> None:
 
 
 def report(servers: dict, args) -> None:
-    print(f"p50 of {args.requests} sequential requests; throughput of {args.clients} clients for {args.seconds:g} s")
+    print(f"p50 of {args.requests} sequential requests per server, interleaved; throughput of {args.clients} "
+          f"clients for {args.seconds:g} s per server, in alternating slices")
     header = f"{'query':28} {'bytes':>8} {'kg p50 ms':>10} {'ox p50 ms':>10} {'ratio':>6} {'kg req/s':>9} {'ox req/s':>9} {'ratio':>6}"
     print(header)
     print("-" * len(header))
     worst = 0.0
+    targets = [(servers[label][1], servers[label][2]) for label in ("kg serve", "oxigraph")]
     for name, text, accept in MIX:
-        measured = {}
-        for label, (_, port, path) in servers.items():
-            p50, size = latency_p50(port, path, text, accept, args.requests)
-            rate = throughput(port, path, text, accept, args.clients, args.seconds)
-            measured[label] = (p50, size, rate)
-        (ours, size, our_rate), (theirs, their_size, their_rate) = measured["kg serve"], measured["oxigraph"]
+        (ours, size), (theirs, _) = latencies_p50(targets, text, accept, args.requests)
+        our_rate, their_rate = throughputs(targets, text, accept, args.clients, args.seconds)
         worst = max(worst, ours / theirs)
         print(f"{name:28} {size:>8} {ours * 1000:>10.2f} {theirs * 1000:>10.2f} {ours / theirs:>6.2f} "
               f"{our_rate:>9.0f} {their_rate:>9.0f} {our_rate / their_rate:>6.2f}")
