@@ -102,6 +102,8 @@ class FrameWriter:
 
 
 class QueryFailed(Exception):
+    """A query that cannot be answered, with the HTTP status to tell the client."""
+
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
         self.status = status
