@@ -44,7 +44,10 @@ CORS_HEADERS = {
 @bp.after_request
 def _cors(response: Response) -> Response:
     response.headers.update(CORS_HEADERS)
-    response.vary.add("Accept")
+    if "Vary" in response.headers:
+        response.vary.add("Accept")
+    else:
+        response.headers["Vary"] = "Accept"
     return response
 
 
@@ -56,7 +59,7 @@ def sparql() -> Response:
         return _update(text)
     if text is None:
         return _no_query()
-    if prefers_html(request.headers.get("Accept")) and not _param("format"):
+    if _browser(request.headers.get("Accept")) and not _param("format"):
         return _page(text)
     return _query(text)
 
@@ -310,9 +313,17 @@ def _authorize() -> None:
 # --- no query: the page or the service description ---------------------------------------------------
 
 
+def _browser(accept: str | None) -> bool:
+    """Whether the client prefers HTML (remembered for the usual, short ``Accept`` headers)."""
+    return _prefers_html_cached(accept) if not accept or len(accept) <= 512 else prefers_html(accept)
+
+
+_prefers_html_cached = lru_cache(maxsize=256)(prefers_html)
+
+
 def _no_query() -> Response:
     accept = request.headers.get("Accept")
-    if prefers_html(accept):
+    if _browser(accept):
         return _page("")
     fmt = negotiate(accept, RDF_FORMATS, default="turtle")
     if fmt is None:
