@@ -260,8 +260,8 @@ def get_pool() -> QueryPool | RemoteRunner:
 def _new_runner(store, config) -> QueryPool | RemoteRunner:
     if not isinstance(store, OxigraphStore):
         return RemoteRunner(store, PREFIXES)
-    return QueryPool(store, size=int(config.get("QUERY_WORKERS", 2)), timeout=float(config["QUERY_TIMEOUT"]),
-                     prefixes=PREFIXES, memory_mb=int(config.get("QUERY_MEMORY_MB", 2048)),
+    return QueryPool(store, size=int(config["QUERY_WORKERS"]), timeout=float(config["QUERY_TIMEOUT"]),
+                     prefixes=PREFIXES, memory_mb=int(config["QUERY_MEMORY_MB"]),
                      stream_timeout=config.get("QUERY_STREAM_TIMEOUT"))
 
 
