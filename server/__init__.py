@@ -15,7 +15,10 @@ from kg import config
 DEFAULTS = {
     "STORE": None,  # folder of the embedded store; None means --store/KG_STORE/./kg-store
     "BASE_IRI": None,  # base of minted entity IRIs; None means KG_BASE_IRI or the default
-    "QUERY_TIMEOUT": 10.0,  # seconds a SPARQL query may run
+    "QUERY_TIMEOUT": 10.0,  # seconds a SPARQL query may take to start answering
+    "QUERY_STREAM_TIMEOUT": None,  # seconds of work while an answer streams; None: ten times QUERY_TIMEOUT
+    "QUERY_WORKERS": 2,  # worker processes evaluating queries
+    "QUERY_MEMORY_MB": 2048,  # memory cap of each worker
     "UPDATE_TOKEN": None,  # bearer token enabling SPARQL Update; None disables it
     "MAX_CONTENT_LENGTH": 1_000_000,  # bytes of a request body
     "MAX_QUERY_LENGTH": 100_000,  # characters of a SPARQL query

@@ -11,24 +11,39 @@ The process model, and why:
   unlike a read-only open of the live store beside its writer, which is undefined behaviour.
 - A worker streams the serialized results back through a pipe in 64 KiB frames; the server passes
   them on as they come, so a million-row result is never held in memory by either process.
-- Time limit: a query may keep the client waiting on its worker for at most ``QUERY_TIMEOUT``
-  seconds in total (waiting for a free worker included). Time the worker spends blocked because the
-  client reads slowly does not count, so a big result that is still being sent is not cut off, but a
-  runaway query is. When the limit is hit the worker is killed (its work really stops) and replaced;
-  before the first byte was sent the client gets a 503 saying so, afterwards the connection is
-  closed without the end of the response, so the client sees a truncated body, not a short answer.
+- Time limits, two as in Fuseki: a query may keep its client waiting for the first bytes of the
+  answer for at most ``QUERY_TIMEOUT`` seconds (waiting for a free worker included), and its worker
+  may work for at most ``QUERY_STREAM_TIMEOUT`` seconds in all (default ten times as long), so a
+  million-row result that is still being sent is not cut off, but a runaway one is. Only time spent
+  waiting on the worker counts: time the worker spends blocked because the client reads slowly does
+  not burn a core. When a limit is hit the worker is killed (its work really stops) and replaced;
+  before the first byte the client gets a 503 saying so, afterwards the connection is closed without
+  the end of the response, so the client sees a truncated body, not a short answer.
 - After an update a new snapshot is taken; idle workers are replaced at once, busy ones when their
   query ends; a snapshot is deleted when its last worker is gone.
 - Workers have no network: see :func:`server.query_worker.forbid_network`. The endpoint also refuses
   SERVICE queries up front (:mod:`server.sparql_text`), so clients get a clear 400.
+- Workers have a memory cap (``QUERY_MEMORY_MB``, RLIMIT_DATA): a query that needs more aborts its
+  worker, which is replaced, and the client gets a 503 saying so.
+- A store that is itself a SPARQL server (``kg serve --store http://…``) needs none of this: queries
+  pass through to it (:class:`RemoteRunner`), and it enforces its own limits.
+
+Not done, and why: running queries in server threads (they could never be stopped); a read-only
+open of the live store (undefined behaviour beside the writer); a new process per query (150–300 ms
+of start-up on every query); pyoxigraph 0.5.13 offers no switch to turn SERVICE off, hence the scan
+plus the sandbox. Known limits: updates run in the server process without a time limit (only
+bearers of the update token can send them); a client that stops reading mid-answer holds its worker
+until the HTTP server drops the connection (waitress: ``channel_timeout``, 120 s).
 """
 from __future__ import annotations
 
 import atexit
 import json
+import logging
 import os
 import select
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -43,6 +58,7 @@ from server import query_worker as protocol
 from server.errors import HTTPError
 
 WORKER_PROGRAM = Path(protocol.__file__).resolve()
+_log = logging.getLogger(__name__)
 
 
 class QueryTimeout(Exception):
@@ -76,9 +92,15 @@ class Snapshot:
         self.path = path
         self.users = 0
         self.retired = False
+        self._lock = threading.Lock()
+
+    def use(self) -> None:
+        with self._lock:
+            self.users += 1
 
     def release(self) -> None:
-        self.users -= 1
+        with self._lock:
+            self.users -= 1
         self._remove_if_done()
 
     def retire(self) -> None:
@@ -86,22 +108,25 @@ class Snapshot:
         self._remove_if_done()
 
     def _remove_if_done(self) -> None:
-        if self.retired and self.users <= 0:
+        with self._lock:
+            done = self.retired and self.users <= 0
+        if done:
             shutil.rmtree(self.path, ignore_errors=True)
 
 
 class Worker:
     """One worker process bound to one snapshot."""
 
-    def __init__(self, snapshot: Snapshot, prefixes: dict) -> None:
+    def __init__(self, snapshot: Snapshot, prefixes: dict, memory_mb: int = 0) -> None:
         self.snapshot = snapshot
-        snapshot.users += 1
+        snapshot.use()
         self.process = subprocess.Popen(
-            [sys.executable, "-I", str(WORKER_PROGRAM), str(snapshot.path), json.dumps(prefixes)],
+            [sys.executable, "-I", str(WORKER_PROGRAM), str(snapshot.path), json.dumps(prefixes), str(memory_mb)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             bufsize=0,
             close_fds=True,
+            env=dict(os.environ, RUST_BACKTRACE="0"),  # an out-of-memory abort logs one line, not a trace
         )
         self.fd = self.process.stdout.fileno()
         self.buffer = bytearray()
@@ -110,15 +135,22 @@ class Worker:
 
     def send(self, tag: bytes, payload: bytes) -> None:
         try:
-            self.process.stdin.write(protocol._HEADER.pack(tag, len(payload)) + payload)
+            self.process.stdin.write(protocol.HEADER.pack(tag, len(payload)) + payload)
         except (BrokenPipeError, OSError) as exc:
             raise WorkerDied from exc
 
     def receive(self, budget: Budget) -> tuple[bytes, bytes]:
         """The next frame, waiting at most what is left of ``budget``."""
-        header = self._read(protocol._HEADER.size, budget)
-        tag, length = protocol._HEADER.unpack(header)
+        header = self._read(protocol.HEADER.size, budget)
+        tag, length = protocol.HEADER.unpack(header)
         return tag, self._read(length, budget)
+
+    def has_frame(self) -> bool:
+        """Whether a whole frame is already buffered."""
+        if len(self.buffer) < protocol.HEADER.size:
+            return False
+        _, length = protocol.HEADER.unpack_from(self.buffer)
+        return len(self.buffer) >= protocol.HEADER.size + length
 
     def wait_ready(self, budget: Budget) -> None:
         if not self.ready:
@@ -127,11 +159,14 @@ class Worker:
                 raise WorkerDied
             self.sandboxed = json.loads(payload)["sandboxed"]
             self.ready = True
+            if not self.sandboxed:
+                _log.warning("query worker %s runs without its network sandbox (no seccomp here); only the "
+                             "endpoint's SERVICE check keeps queries off the network", self.process.pid)
 
     def _read(self, size: int, budget: Budget) -> bytes:
         while len(self.buffer) < size:
             budget.wait_readable(self.fd)
-            chunk = os.read(self.fd, max(size - len(self.buffer), protocol.CHUNK + 16))
+            chunk = os.read(self.fd, max(size - len(self.buffer), 4 * protocol.CHUNK))
             if not chunk:
                 raise WorkerDied
             self.buffer += chunk
@@ -139,13 +174,22 @@ class Worker:
         del self.buffer[:size]
         return data
 
-    def kill(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
+    def kill(self, *, exiting: bool = False) -> int | None:
+        """Stop the process; the exit status if it died on its own (negative: by a signal).
+
+        ``exiting``: its pipe was closed, so it is dying already; give it a moment to finish.
+        """
+        died = self.process.poll()
+        if died is None:
+            try:
+                died = self.process.wait(0.5 if exiting else 0)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
         self.process.wait()
         for pipe in (self.process.stdin, self.process.stdout):
             pipe.close()
         self.snapshot.release()
+        return died
 
 
 @dataclass
@@ -165,17 +209,24 @@ class QueryRequest:
 
 @dataclass
 class Answer:
-    """A query's answer that has started: the serialized results, as they come."""
+    """A query's answer that has started: the serialized results, as they come.
+
+    An answer that arrived whole before it was asked for is ``complete`` (sent with a length).
+    """
 
     media_type: str
     chunks: Iterator[bytes] = field(repr=False)
+    complete: bytes | None = field(default=None, repr=False)
 
 
 class QueryPool:
     """Warm worker processes answering queries on a snapshot of ``store`` under a time limit."""
 
-    def __init__(self, store, *, size: int, timeout: float, prefixes: dict) -> None:
+    def __init__(self, store, *, size: int, timeout: float, prefixes: dict, memory_mb: int = 0,
+                 stream_timeout: float | None = None) -> None:
         self.store, self.size, self.timeout, self.prefixes = store, size, timeout, prefixes
+        self.memory_mb = memory_mb
+        self.stream_timeout = max(stream_timeout or 10 * timeout, timeout)
         self._lock = threading.Lock()
         self._free = threading.Semaphore(size)
         self._idle: list[Worker] = []
@@ -184,7 +235,7 @@ class QueryPool:
         self._snapshot = self._take_snapshot()
         self.closed = False
         with self._lock:
-            self._idle = [Worker(self._snapshot, prefixes) for _ in range(size)]
+            self._idle = [Worker(self._snapshot, prefixes, memory_mb) for _ in range(size)]
         _POOLS.add(self)
 
     def execute(self, request: QueryRequest) -> Answer:
@@ -199,20 +250,28 @@ class QueryPool:
             self._discard(worker)
             raise self._timeout_error() from None
         except WorkerDied:
-            self._discard(worker)
-            raise HTTPError(500, "the query worker stopped unexpectedly (out of memory?); try a smaller query") from None
+            raise self._died(self._discard(worker, exiting=True)) from None
+        media_type, received = payload.decode(), []
+        while tag != protocol.ERROR and worker.has_frame():  # what already arrived, without waiting
+            tag, payload = worker.receive(budget)
+            if tag == protocol.DATA:
+                received.append(payload)
+            elif tag == protocol.END:
+                self._release(worker)
+                return Answer(media_type, iter(()), complete=b"".join(received))
         if tag == protocol.ERROR:
             self._release(worker)
             error = json.loads(payload)
             raise HTTPError(error["status"], error["message"])
-        return Answer(payload.decode(), self._stream(worker, budget))
+        budget.remaining += self.stream_timeout - self.timeout  # the answer has started: streaming time
+        return Answer(media_type, self._stream(worker, budget, received))
 
     def refresh(self) -> None:
         """Take a new snapshot after the store changed; workers move to it as they become free."""
         with self._lock:
             old = self._snapshot
             self._snapshot = self._take_snapshot()
-            stale, self._idle = self._idle, [Worker(self._snapshot, self.prefixes) for _ in self._idle]
+            stale, self._idle = self._idle, [Worker(self._snapshot, self.prefixes, self.memory_mb) for _ in self._idle]
         for worker in stale:
             worker.kill()
         old.retire()
@@ -228,10 +287,11 @@ class QueryPool:
 
     # --- internals ---------------------------------------------------------------------------------
 
-    def _stream(self, worker: Worker, budget: Budget) -> Iterator[bytes]:
+    def _stream(self, worker: Worker, budget: Budget, received: list[bytes]) -> Iterator[bytes]:
         finished = False
         tag = None
         try:
+            yield from received
             tag, payload = worker.receive(budget)
             while tag == protocol.DATA:
                 yield payload
@@ -240,7 +300,9 @@ class QueryPool:
                 raise RuntimeError(f"query failed after its answer had started: {json.loads(payload)['message']}")
             finished = True
         except QueryTimeout:
-            raise RuntimeError(f"query stopped after {self.timeout:g} s; the response is cut short") from None
+            raise RuntimeError(f"query stopped after {self.stream_timeout:g} s; the response is cut short") from None
+        except WorkerDied:
+            raise RuntimeError("the query worker stopped mid-answer; the response is cut short") from None
         finally:
             # A clean end leaves the worker ready for the next query; anything else (timeout, client
             # gone, worker died) leaves it mid-stream, so it is replaced.
@@ -257,7 +319,7 @@ class QueryPool:
             if self.closed:
                 self._free.release()
                 raise HTTPError(503, "the server is shutting down")
-            return self._idle.pop() if self._idle else Worker(self._snapshot, self.prefixes)
+            return self._idle.pop() if self._idle else Worker(self._snapshot, self.prefixes, self.memory_mb)
 
     def _release(self, worker: Worker) -> None:
         with self._lock:
@@ -269,15 +331,22 @@ class QueryPool:
             self._replace()
         self._free.release()
 
-    def _discard(self, worker: Worker) -> None:
-        worker.kill()
+    def _discard(self, worker: Worker, *, exiting: bool = False) -> int | None:
+        died = worker.kill(exiting=exiting)
         self._replace()
         self._free.release()
+        return died
+
+    def _died(self, status: int | None) -> HTTPError:
+        if status == -signal.SIGABRT and self.memory_mb:
+            return HTTPError(503, f"the query needed more than the {self.memory_mb} MiB of memory a query may use "
+                                  f"and was stopped; narrow it down (a LIMIT, fewer DISTINCT or ORDER BY rows)")
+        return HTTPError(500, f"the query worker stopped unexpectedly (exit status {status}); the server log may say why")
 
     def _replace(self) -> None:
         with self._lock:
             if not self.closed:
-                self._idle.append(Worker(self._snapshot, self.prefixes))
+                self._idle.append(Worker(self._snapshot, self.prefixes, self.memory_mb))
 
     def _take_snapshot(self) -> Snapshot:
         self._generation += 1
@@ -291,6 +360,43 @@ class QueryPool:
             f"the query hit the time limit of {self.timeout:g} s and was stopped; narrow it down (a LIMIT, "
             f"more specific patterns) or ask the operator for a longer --query-timeout",
         )
+
+
+class RemoteRunner:
+    """Queries for a store that is itself a SPARQL server: it does the work and enforces its limits.
+
+    The answer is re-serialized in the negotiated format. No worker processes, no snapshots.
+    """
+
+    def __init__(self, store, prefixes: dict) -> None:
+        self.store, self.prefixes = store, prefixes
+
+    def execute(self, request: QueryRequest) -> Answer:
+        import pyoxigraph as ox
+
+        try:
+            result = self.store.query(request.query, default_graph=request.default_graph,
+                                      named_graphs=request.named_graphs, base_iri=request.base_iri,
+                                      prefixes=self.prefixes)
+        except SyntaxError as exc:
+            raise HTTPError(400, f"invalid SPARQL: {exc}") from None
+        except (OSError, ValueError, RuntimeError) as exc:
+            raise HTTPError(502, f"the SPARQL server behind this one failed: {exc}") from None
+        if isinstance(result, ox.QueryTriples) or not hasattr(result, "serialize"):
+            if not request.rdf_format:
+                raise HTTPError(406, "this query returns an RDF graph, and none of the formats you accept can carry it")
+            body = ox.serialize(result, format=ox.RdfFormat.from_media_type(request.rdf_format))
+            return Answer(request.rdf_format, iter(()), complete=body)
+        if not request.results_format:
+            raise HTTPError(406, "this query returns query results, and none of the formats you accept can carry them")
+        body = result.serialize(format=ox.QueryResultsFormat.from_media_type(request.results_format))
+        return Answer(request.results_format, iter(()), complete=body)
+
+    def refresh(self) -> None:
+        """Nothing to refresh: every query reads the server's current state."""
+
+    def close(self) -> None:
+        """Nothing to stop."""
 
 
 def _snapshots_dir(store: Path) -> Path:

@@ -1,10 +1,11 @@
 """A SPARQL query worker process: runs queries on a read-only store snapshot, streams the results back.
 
-Started by :mod:`server.query_runner` as ``python -I query_worker.py SNAPSHOT PREFIXES_JSON``; it
+Started by :mod:`server.query_runner` as ``python -I query_worker.py SNAPSHOT PREFIXES_JSON MEGABYTES``; it
 imports only the standard library and pyoxigraph, so it starts fast. Before it opens the snapshot it
 gives up the ability to open network sockets (a seccomp filter: ``socket``, ``connect`` and
 ``io_uring_setup`` fail with EACCES), so even a query that slipped past the endpoint's SERVICE check
-could not reach another host.
+could not reach another host; and it caps its heap at MEGABYTES (0: no cap), so a query that needs
+more memory aborts this process instead of exhausting the machine.
 
 Protocol over stdin/stdout, one frame = 1-byte tag + 4-byte big-endian length + payload:
 
@@ -27,7 +28,7 @@ import sys
 import pyoxigraph as ox
 
 READY, REQUEST, HEAD, DATA, END, ERROR = b"R", b"Q", b"H", b"D", b"E", b"X"
-_HEADER = struct.Struct(">cI")
+HEADER = struct.Struct(">cI")
 CHUNK = 64 * 1024
 
 
@@ -38,16 +39,19 @@ class Channel:
         self.read_fd, self.write_fd = read_fd, write_fd
 
     def send(self, tag: bytes, payload: bytes = b"") -> None:
-        data = _HEADER.pack(tag, len(payload)) + payload
+        self.write(HEADER.pack(tag, len(payload)) + payload)
+
+    def write(self, data: bytes) -> None:
+        """Write already framed bytes."""
         view = memoryview(data)
         while view:
             view = view[os.write(self.write_fd, view) :]
 
     def receive(self) -> tuple[bytes, bytes] | None:
-        header = self._read_exact(_HEADER.size)
+        header = self._read_exact(HEADER.size)
         if header is None:
             return None
-        tag, length = _HEADER.unpack(header)
+        tag, length = HEADER.unpack(header)
         return tag, self._read_exact(length) or b""
 
     def _read_exact(self, size: int) -> bytes | None:
@@ -62,36 +66,44 @@ class Channel:
 
 
 class FrameWriter:
-    """A binary file object for pyoxigraph's serializers that sends what it gets as ``D`` frames."""
+    """A binary file object for pyoxigraph's serializers that sends what it gets as frames.
+
+    Frames are batched: a small answer (``H``, ``D``, ``E``) leaves in a single write.
+    """
 
     def __init__(self, channel: Channel, media_type: str) -> None:
-        self.channel, self.media_type = channel, media_type
+        self.channel = channel
+        self.pending = bytearray(HEADER.pack(HEAD, len(media_type)) + media_type.encode())
         self.buffer = bytearray()
-        self.started = False
 
     def write(self, data) -> int:
         self.buffer += data
         if len(self.buffer) >= CHUNK:
-            self._send()
+            self._flush_buffer()
+            self._send_pending()
         return len(data)
 
     def flush(self) -> None:
         """Batching is ours: the serializer's flushes do not cut frames."""
 
     def finish(self) -> None:
-        self._send()
-        self.channel.send(END)
+        self._flush_buffer()
+        self.pending += HEADER.pack(END, 0)
+        self._send_pending()
 
-    def _send(self) -> None:
-        if not self.started:
-            self.channel.send(HEAD, self.media_type.encode())
-            self.started = True
+    def _flush_buffer(self) -> None:
         if self.buffer:
-            self.channel.send(DATA, bytes(self.buffer))
+            self.pending += HEADER.pack(DATA, len(self.buffer)) + self.buffer
             self.buffer.clear()
+
+    def _send_pending(self) -> None:
+        self.channel.write(bytes(self.pending))
+        self.pending.clear()
 
 
 class QueryFailed(Exception):
+    """A query that cannot be answered, with the HTTP status to tell the client."""
+
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
         self.status = status
@@ -195,10 +207,20 @@ def _filter_program(audit_arch: int, blocked: tuple[int, ...], *, x32_guard: boo
     )
 
 
+def limit_memory(megabytes: int) -> None:
+    """Cap the heap (RLIMIT_DATA): a query needing more aborts this process, not the machine."""
+    if megabytes > 0:
+        import resource
+
+        limit = megabytes * 2**20
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+
+
 def main(argv: list[str]) -> int:
-    snapshot, prefixes = argv[1], json.loads(argv[2])
+    snapshot, prefixes, memory = argv[1], json.loads(argv[2]), int(argv[3])
     channel = Channel(sys.stdin.fileno(), sys.stdout.fileno())
     sys.stdout = sys.stderr  # nothing but frames may reach the pipe
+    limit_memory(memory)
     sandboxed = forbid_network()
     store = ox.Store.read_only(snapshot)
     channel.send(READY, json.dumps({"sandboxed": sandboxed}).encode())

@@ -7,17 +7,22 @@ page for browsers and the SPARQL 1.1 Service Description for RDF clients.
 from __future__ import annotations
 
 import hmac
+import re
 import threading
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, current_app, render_template, request
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
 
 from kg.formats import PREFIXES, RDF_FORMATS, RESULTS_FORMATS, Format, UnknownFormat, rdf_format, results_format, sparql_prologue
+from kg.store import OxigraphStore
 from server import db
 from server.errors import HTTPError
 from server.negotiation import negotiate, prefers_html
-from server.query_runner import QueryPool, QueryRequest
+from server.query_runner import QueryPool, QueryRequest, RemoteRunner
 from server.sparql_examples import EXAMPLES
 from server.sparql_text import forbidden_operation, query_form, refusal, shift_error_lines, undeclared_prefix
 
@@ -39,7 +44,10 @@ CORS_HEADERS = {
 @bp.after_request
 def _cors(response: Response) -> Response:
     response.headers.update(CORS_HEADERS)
-    response.vary.add("Accept")
+    if "Vary" in response.headers:
+        response.vary.add("Accept")
+    else:
+        response.headers["Vary"] = "Accept"
     return response
 
 
@@ -51,7 +59,7 @@ def sparql() -> Response:
         return _update(text)
     if text is None:
         return _no_query()
-    if prefers_html(request.headers.get("Accept")) and not _param("format"):
+    if _browser(request.headers.get("Accept")) and not _param("format"):
         return _page(text)
     return _query(text)
 
@@ -77,7 +85,7 @@ def _operation() -> tuple[str, str | None]:
     mimetype = request.mimetype
     if mimetype in (QUERY_TYPE, UPDATE_TYPE):
         kind = "query" if mimetype == QUERY_TYPE else "update"
-        return kind, _checked(request.get_data(cache=False).decode("utf-8", errors="replace"))
+        return kind, _checked(_utf8(request.get_data(cache=False)))
     if mimetype in (FORM_TYPE, "multipart/form-data"):
         query, update_text = _single(request.form, "query"), _single(request.form, "update")
         if query is not None and update_text is not None:
@@ -87,6 +95,13 @@ def _operation() -> tuple[str, str | None]:
         415,
         f"unsupported request type {mimetype or '(none)'}; POST {QUERY_TYPE}, {UPDATE_TYPE} or {FORM_TYPE}",
     )
+
+
+def _utf8(body: bytes) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise HTTPError(400, f"the request body is not UTF-8 (byte {exc.start}); SPARQL is sent as UTF-8") from None
 
 
 def _single(values, name: str) -> str | None:
@@ -121,10 +136,10 @@ def _graphs(name: str) -> list[str] | None:
 
 
 def _query(text: str) -> Response:
-    forbidden = forbidden_operation(text)
+    forbidden, form = _scan(text)
     if forbidden:
         raise HTTPError(400, refusal(forbidden))
-    results, graph = _formats(query_form(text))
+    results, graph = _formats(form)
     default_graph, named_graphs = _graphs("default-graph-uri"), _graphs("named-graph-uri")
     if named_graphs is not None and default_graph is None:
         default_graph = []  # the protocol: naming only graphs leaves the default graph empty
@@ -140,6 +155,8 @@ def _query(text: str) -> Response:
         answer = get_pool().execute(request_)
     except HTTPError as exc:
         raise _explained(exc, text) from None
+    if answer.complete is not None:
+        return Response(answer.complete, content_type=_content_type(answer.media_type))
     return Response(answer.chunks, content_type=_content_type(answer.media_type), direct_passthrough=True)
 
 
@@ -148,12 +165,25 @@ def _explained(error: HTTPError, text: str) -> HTTPError:
     prefix = undeclared_prefix(text, PREFIXES) if "Prefix not found" in error.message else None
     if prefix is None:
         return error
+    position = re.search(r"error at \d+:\d+", error.message)
     predeclared = ", ".join(f"{name}:" for name in PREFIXES)
     return HTTPError(
         400,
-        f"unknown prefix {prefix}: ({error.message.split(': expected')[0].removeprefix('invalid SPARQL: ')}); declare it "
-        f"with PREFIX {prefix}: <...>. Predeclared here: {predeclared}",
+        f"invalid SPARQL: {position.group() + ': ' if position else ''}unknown prefix {prefix}: — declare it with "
+        f"PREFIX {prefix}: <...>; predeclared here: {predeclared}",
     )
+
+
+def _scan(text: str) -> tuple[str | None, str | None]:
+    """A query's forbidden operation if any, and its form; remembered for short, repeated queries."""
+    return _scan_cached(text) if len(text) <= 4096 else _scan_text(text)
+
+
+def _scan_text(text: str) -> tuple[str | None, str | None]:
+    return forbidden_operation(text), query_form(text)
+
+
+_scan_cached = lru_cache(maxsize=1024)(_scan_text)
 
 
 def _formats(form: str | None) -> tuple[Format | None, Format | None]:
@@ -164,9 +194,7 @@ def _formats(form: str | None) -> tuple[Format | None, Format | None]:
         if results is None and graph is None:
             raise HTTPError(400, f"unknown format {requested!r}; choose one of " + ", ".join(_names()))
     else:
-        accept = request.headers.get("Accept")
-        results = negotiate(accept, RESULTS_FORMATS, default="json")
-        graph = negotiate(accept, RDF_FORMATS, default="turtle") or _json_ld_for_json(accept)
+        results, graph = _negotiated(request.headers.get("Accept"))
     if form in ("SELECT", "ASK") and results is None:
         raise _not_acceptable("SELECT and ASK results", RESULTS_FORMATS)
     if form in ("CONSTRUCT", "DESCRIBE") and graph is None:
@@ -181,15 +209,31 @@ def _lookup(table, key: str) -> Format | None:
         return None
 
 
-def _json_ld_for_json(accept: str | None) -> Format | None:
+def _negotiated(accept: str | None) -> tuple[Format | None, Format | None]:
+    """The best results format and graph format for an ``Accept`` header, remembered (clients repeat theirs)."""
+    return _negotiated_cached(accept) if not accept or len(accept) <= 512 else _negotiate_both(accept)
+
+
+def _negotiate_both(accept: str | None) -> tuple[Format | None, Format | None]:
+    results = negotiate(accept, RESULTS_FORMATS, default="json")
+    graph = negotiate(accept, RDF_FORMATS, default="turtle")
+    if graph is None and accept:
+        graph = _json_ld_for_json(accept)
+    return results, graph
+
+
+_negotiated_cached = lru_cache(maxsize=256)(_negotiate_both)
+
+
+def _json_ld_for_json(accept: str) -> Format | None:
     """A client that accepts plain JSON gets a graph as JSON-LD."""
-    if accept and request.accept_mimetypes["application/json"] > 0:
+    if parse_accept_header(accept, MIMEAccept)["application/json"] > 0:
         return rdf_format("jsonld")
     return None
 
 
 def _names() -> list[str]:
-    return [f.name for f in RESULTS_FORMATS] + [f.name for f in RDF_FORMATS if f.name != "json"]
+    return [f.name for f in (*RESULTS_FORMATS, *RDF_FORMATS)]
 
 
 def _not_acceptable(what: str, table) -> HTTPError:
@@ -201,22 +245,24 @@ def _content_type(media_type: str) -> str:
     return media_type + "; charset=utf-8" if media_type.startswith("text/") else media_type
 
 
-def get_pool() -> QueryPool:
-    """The app's query workers, started on the first query."""
+def get_pool() -> QueryPool | RemoteRunner:
+    """The app's query workers, started on the first query (a pass-through for a remote store)."""
     pool = current_app.extensions.get(_POOL)
     if pool is None:
         with _pool_lock:
             pool = current_app.extensions.get(_POOL)
             if pool is None:
-                config = current_app.config
-                pool = QueryPool(
-                    db.get_store(),
-                    size=int(config.get("QUERY_WORKERS", 2)),
-                    timeout=float(config["QUERY_TIMEOUT"]),
-                    prefixes=PREFIXES,
-                )
+                pool = _new_runner(db.get_store(), current_app.config)
                 current_app.extensions[_POOL] = pool
     return pool
+
+
+def _new_runner(store, config) -> QueryPool | RemoteRunner:
+    if not isinstance(store, OxigraphStore):
+        return RemoteRunner(store, PREFIXES)
+    return QueryPool(store, size=int(config["QUERY_WORKERS"]), timeout=float(config["QUERY_TIMEOUT"]),
+                     prefixes=PREFIXES, memory_mb=int(config["QUERY_MEMORY_MB"]),
+                     stream_timeout=config.get("QUERY_STREAM_TIMEOUT"))
 
 
 def close_pool(app: Flask) -> None:
@@ -267,9 +313,17 @@ def _authorize() -> None:
 # --- no query: the page or the service description ---------------------------------------------------
 
 
+def _browser(accept: str | None) -> bool:
+    """Whether the client prefers HTML (remembered for the usual, short ``Accept`` headers)."""
+    return _prefers_html_cached(accept) if not accept or len(accept) <= 512 else prefers_html(accept)
+
+
+_prefers_html_cached = lru_cache(maxsize=256)(prefers_html)
+
+
 def _no_query() -> Response:
     accept = request.headers.get("Accept")
-    if prefers_html(accept):
+    if _browser(accept):
         return _page("")
     fmt = negotiate(accept, RDF_FORMATS, default="turtle")
     if fmt is None:
@@ -299,7 +353,7 @@ def _service_description() -> str:
   sd:resultFormat {formats} ;
   sd:feature sd:UnionDefaultGraph ;
   sd:defaultEntailmentRegime <http://www.w3.org/ns/entailment/Simple> ;
-  dcterms:description "Conflict knowledge graph: attacks, actors, places and casualty claims extracted from news articles, one named graph per article. Without a dataset in the request the default graph is the union of all graphs. SERVICE and LOAD are refused; queries are stopped after {current_app.config['QUERY_TIMEOUT']:g} s." ;
+  dcterms:description "Conflict knowledge graph: attacks, actors, places and casualty claims extracted from news articles, one named graph per article. Without a dataset in the request the default graph is the union of all graphs. SERVICE and LOAD are refused; a query that has not started answering after {current_app.config['QUERY_TIMEOUT']:g} s is stopped." ;
   sd:defaultDataset [ a sd:Dataset ;
     sd:defaultGraph [ a sd:Graph ] ;
     sd:namedGraph [ a sd:NamedGraph ; sd:name <https://w3id.org/ckg/ontology> ] ;

@@ -429,3 +429,28 @@ def test_claims_example_shows_the_disagreement(http):
     claims = next(e for e in EXAMPLES if e.title.startswith("Casualty claims"))
     rows = json.loads(http.post("/sparql", data={"query": claims.query}).data)["results"]["bindings"]
     assert {(r["sourceName"]["value"], r["killed"]["value"]) for r in rows} == {("Observatory", "27"), ("Ministry", "3")}
+
+
+@pytest.mark.parametrize("params", [{"query": "SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }"},
+                                    {"query": "SELECT * WHERE { ?s ?p ?o }", "default-graph-uri": "file:///etc/passwd"}],
+                         ids=["FROM", "default-graph-uri"])
+def test_file_iris_name_graphs_and_read_nothing(http, params):
+    response = http.get("/sparql", query_string=params, headers={"Accept": SPARQL_JSON})
+    assert response.status_code == 200
+    assert json.loads(response.data)["results"]["bindings"] == []
+
+
+def test_from_in_the_query_picks_the_default_graph(http):
+    response = select(http, f"SELECT ?s ?label FROM <{CLAIMS}> WHERE {{ ?s rdfs:label ?label }}")
+    assert labels_in(response.data) == {"Observatory", "Ministry"}
+
+
+def test_from_named_in_the_query_picks_the_named_graphs(http):
+    response = select(http, f"SELECT DISTINCT ?g FROM NAMED <{ATTACKS}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}")
+    assert [b["g"]["value"] for b in json.loads(response.data)["results"]["bindings"]] == [ATTACKS]
+
+
+def test_protocol_graphs_override_from(http):
+    query = f"SELECT ?s ?label FROM <{ATTACKS}> WHERE {{ ?s rdfs:label ?label }}"
+    response = http.get("/sparql", query_string={"query": query, "default-graph-uri": CLAIMS})
+    assert labels_in(response.data) == {"Observatory", "Ministry"}

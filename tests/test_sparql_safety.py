@@ -116,7 +116,7 @@ def bulk_store(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def limited_app(bulk_store):
-    app = make_app(bulk_store, QUERY_TIMEOUT=TIMEOUT, QUERY_WORKERS=2)
+    app = make_app(bulk_store, QUERY_TIMEOUT=TIMEOUT, QUERY_STREAM_TIMEOUT=2 * TIMEOUT, QUERY_WORKERS=2)
     yield app
     close_app(app)
 
@@ -259,3 +259,40 @@ def test_query_sent_to_update_is_400(update_app):
 def test_service_description_lists_update_when_enabled(update_app):
     response = update_app.test_client().get("/sparql", headers={"Accept": "text/turtle"})
     assert b"SPARQL11Update" in response.data
+
+
+def test_query_needing_too_much_memory_is_stopped(bulk_store):
+    app = make_app(bulk_store, QUERY_TIMEOUT=60, QUERY_WORKERS=1, QUERY_MEMORY_MB=400)
+    try:
+        hog = ("SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ?a <urn:bulk:p> ?b . ?c <urn:bulk:p> ?d "
+               "BIND(CONCAT(?b, '-', ?d, '-padding-padding-padding-padding-padding') AS ?x) }")
+        response = app.test_client().get("/sparql", query_string={"query": hog}, headers={"Accept": SPARQL_JSON})
+        assert response.status_code == 503
+        assert "memory" in json.loads(response.data)["error"]
+        assert app.test_client().get("/sparql", query_string={"query": "ASK { <urn:bulk:s1> ?p ?o }"}).status_code == 200
+    finally:
+        close_app(app)
+
+
+def test_update_while_an_answer_streams(tmp_path):
+    """The streaming answer stays whole and consistent (its snapshot), later queries see the update,
+    and the old snapshot goes once its last reader is done."""
+    rows = "".join(f'<urn:bulk:s{i}> <urn:bulk:p> "{i}" .\n' for i in range(3000)).encode()
+    app = make_app(build_store(tmp_path / "store", sources=(), graphs={"urn:test:bulk": rows}), UPDATE_TOKEN=TOKEN)
+    try:
+        client = app.test_client()
+        streaming = client.get("/sparql", query_string={"query": "SELECT ?s WHERE { ?s <urn:bulk:p> ?o }"},
+                               headers={"Accept": "text/tab-separated-values"}, buffered=False)
+        chunks = iter(streaming.response)
+        first = next(chunks)
+        added = client.post("/update", data='INSERT DATA { GRAPH <urn:test:bulk> { <urn:bulk:new> <urn:bulk:p> "new" } }',
+                            content_type="application/sparql-update", headers=bearer())
+        assert added.status_code == 204
+        answer = first + b"".join(chunks)
+        streaming.close()
+        assert answer.count(b"\n") == 1 + 3000 and b"urn:bulk:new" not in answer
+        assert asks(app, "ASK { <urn:bulk:new> <urn:bulk:p> ?o }")
+        assert [path.name for path in tmp_path.glob(".store-snapshots-*/*")] == ["2"]
+    finally:
+        close_app(app)
+    assert not list(tmp_path.glob(".store-snapshots-*"))
