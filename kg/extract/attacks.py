@@ -423,8 +423,9 @@ def _places(state: State, sentence: Sentence, tok) -> list[str]:
     keys = []
     for node in scope:
         for child in node.children:
-            if child.dep_ == "prep" and (child.lower_ in LOCATIVE or child.lower_ == "for" and node.lemma_.lower() in ("battle", "fight", "clash")):
-                keys += _place_keys(state, sentence, child)
+            if child.dep_ == "prep" and (child.lower_ in LOCATIVE or child.lower_ == "for" and node.lemma_.lower() in ("battle", "fight", "clash")
+                                         or child.lower_ == "of" and node is tok and tok.pos_ == "NOUN"):
+                keys += _place_keys(state, sentence, child)  # "in X", "the shelling of X", "battled for X"
             elif child.dep_ == "dobj" and node is tok.head and tok.dep_ == "nsubj" or child.dep_ == "dobj" and node is tok and tok.pos_ == "VERB":
                 keys += _place_keys(state, sentence, child)  # "strikes hit Aleppo", "shelled Aleppo"
     if not keys:

@@ -71,6 +71,7 @@ class Gazetteer:
         self.index: dict[str, list[Candidate]] = {}
         self.countries: dict[str, Candidate] = {}
         self.subdivisions: dict[str, list[Candidate]] = {}
+        self.capitals: dict[str, str] = {}  # country code → capital's name
         data = json.loads((DATA_DIR / "places.json").read_text(encoding="utf-8"))
         self.demonyms: dict[str, str] = data["demonyms"]
         self.region_words = set(data["region_words"])
@@ -96,6 +97,8 @@ class Gazetteer:
             country = Candidate("Country", info["name"], code, info["geonameid"], population=info.get("population") or None, code=code)
             self.countries[code] = country
             self._add(info["name"], country)
+            if info.get("capital"):
+                self.capitals[code] = info["capital"]
             record = pycountry.countries.get(alpha_2=code)
             for attr in ("name", "common_name", "official_name"):
                 if record is not None and getattr(record, attr, None):
@@ -155,6 +158,11 @@ class Gazetteer:
             if ratio > best_ratio:
                 best, best_ratio = region, ratio
         return best if best_ratio >= 0.85 else None
+
+    def capital(self, cc: str) -> Candidate | None:
+        """The capital city of a country ("the Syrian capital" → Damascus)."""
+        name = self.capitals.get(cc)
+        return self.resolve(name, {cc}, kinds=("City",)) if name else None
 
     def demonym(self, word: str) -> str | None:
         """The country code of a demonym ("Syrian" → "SY")."""

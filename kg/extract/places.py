@@ -23,6 +23,7 @@ def resolve_places(state: State) -> None:
         for ent in sentence.ents:
             _resolve_entity(state, sentence, ent, context)
         _scan_names(state, sentence, context)
+        _capitals(state, sentence)
         _find_facilities(state, sentence)
 
 
@@ -118,6 +119,22 @@ CALENDAR_WORDS = {
     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "god", "allah", "christmas", "ramadan", "eid",
 }
+
+
+def _capitals(state: State, sentence: Sentence) -> None:
+    """"the Syrian capital", "Iraq's capital": the country's capital city."""
+    gaz = gazetteer()
+    for tok in sentence.span:
+        if tok.lower_ != "capital" or tok.pos_ != "NOUN" or state.ref_at(sentence.index, tok.i):
+            continue
+        for mod in tok.lefts:
+            place_ref = state.ref_at(sentence.index, mod.i, "place")
+            country = state.entity("place", place_ref.key) if place_ref else None
+            cc = gaz.demonym(mod.text) if mod.dep_ == "amod" else (country.props.get("cc") if country and "Country" in country.types else None)
+            city = gaz.capital(cc) if cc else None
+            if city is not None:
+                _add_ref(state, sentence, add_place(state, city), mod.i, tok.i + 1, 0.8, "capital")
+                break
 
 
 def _name_token(tok) -> bool:
