@@ -82,3 +82,15 @@ def test_unnamed_member_of_a_named_group():
     x = run("A Hezbollah commander said the rocket attack on Saturday targeted an army post.")
     members = [e for (k, _), e in x.entities.items() if k == "actor" and e.props.get("unnamed") and e.props.get("member_of")]
     assert members and members[0].props["member_of"] == "Q41053"
+
+
+def test_the_demonym_capital_is_the_capital_city():
+    x = run("A car bomb exploded in the Iraqi capital on Sunday, police said.")
+    baghdad = labels_of(x, "place")["Baghdad"]
+    assert "Iraqi capital" in baghdad.alt_labels and baghdad.props["cc"] == "IQ"
+
+
+def test_place_names_inside_modifiers_are_not_where_attacks_happen():
+    x = run("Turkey-backed rebels shelled Tal Abyad on Friday, killing four civilians.", published="2019-10-12")
+    [attack] = x.attacks
+    assert [x.entities[("place", k)].label for k in attack.places] != ["Turkey"]
