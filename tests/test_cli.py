@@ -61,7 +61,7 @@ def test_a_changed_article_replaces_its_graph(kg, article_dir):
     result = kg("ingest", str(article_dir))
     assert "0 added, 0 unchanged, 1 replaced" in result.output
     assert count(kg, "SELECT (COUNT(DISTINCT ?g) AS ?n) { GRAPH ?g { ?a a ckg:Article } }") == 1
-    assert count(kg, "SELECT (COUNT(*) AS ?n) { ?a ckg:text ?t FILTER CONTAINS(?t, 'Rebels') }") == 1
+    assert count(kg, "SELECT (COUNT(*) AS ?n) { ?a a ckg:Article ; ckg:text ?t FILTER CONTAINS(?t, 'Rebels') }") == 1
 
 
 def test_random_bytes_are_refused_by_name_and_change_nothing(kg, article_dir, tmp_path):

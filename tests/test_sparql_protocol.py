@@ -28,7 +28,7 @@ def bulk_graph(rows: int) -> bytes:
 @pytest.fixture(scope="module")
 def data_store(tmp_path_factory) -> Path:
     graphs = graphs_from_trig(DATA) | {"urn:test:graph:bulk": bulk_graph(BULK_ROWS)}
-    return build_store(tmp_path_factory.mktemp("sparql") / "store", graphs=graphs)
+    return build_store(tmp_path_factory.mktemp("sparql") / "store", sources=(), graphs=graphs)
 
 
 @pytest.fixture(scope="module")

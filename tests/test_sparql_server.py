@@ -67,7 +67,7 @@ def stop_server(process: subprocess.Popen) -> None:
 def server(tmp_path_factory):
     rows = "".join(f'<urn:bulk:s{i}> <urn:bulk:p> "{i}" .\n' for i in range(3000)).encode()
     graphs = graphs_from_trig(DATA) | {"urn:test:bulk": rows}
-    store = build_store(tmp_path_factory.mktemp("served") / "store", graphs=graphs)
+    store = build_store(tmp_path_factory.mktemp("served") / "store", sources=(), graphs=graphs)
     process, url = start_server(store, "--query-timeout", str(TIMEOUT))
     yield url, store
     stop_server(process)
