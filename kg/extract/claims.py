@@ -6,7 +6,7 @@ been accused of", "reportedly") → an unnamed source, and an embedded post → 
 """
 from __future__ import annotations
 
-from kg.extract.coref import most_salient
+from kg.extract.coref import most_salient, resolve_described_speakers
 from kg.extract.model import Claim, Entity, Sentence, State
 from kg.extract.pipeline import component
 
@@ -38,6 +38,7 @@ def find_claims(state: State) -> None:
             continue
         for source, cue, confidence in attributions(state, sentence):
             _add_claim(state, sentence, source, cue, (sentence.start, sentence.end), confidence)
+    resolve_described_speakers(state)
 
 
 def _add_claim(state: State, sentence: Sentence, source: str, cue: str, span, confidence: float) -> None:
@@ -133,9 +134,17 @@ def _described_source(state: State, sentence: Sentence, noun) -> Entity:
     tokens = [t for t in noun.subtree if t.i <= noun.i and t.dep_ not in ("det", "punct")]
     start = min(t.i for t in tokens)
     label = sentence.span.doc[start:noun.i + 1].text
-    entity = state.add_entity(Entity("actor", f"{state.article_key}-{label}", label, {"Person" if noun.tag_ != "NNS" else "Organization"}, props={"unnamed": True}))
+    key = f"{state.article_key}-{label}"
+    if ("actor", key) in state.entities and _introduces_another(noun):
+        key = f"{key}-{sentence.index}"  # "another hospital doctor": a second person described alike
+    entity = state.add_entity(Entity("actor", key, label, {"Person" if noun.tag_ != "NNS" else "Organization"}, props={"unnamed": True}))
     add_actor_ref(state, sentence, entity, start, noun.i + 1, 0.6, "described-source")
     return entity
+
+
+def _introduces_another(noun) -> bool:
+    """An indefinite singular description ("a doctor", "another doctor") introduces a new person."""
+    return noun.tag_ == "NN" and any(c.dep_ == "det" and c.lower_ in ("a", "an", "another") for c in noun.children)
 
 
 def unnamed_source(state: State, sentence: Sentence, cue) -> Entity:

@@ -102,3 +102,172 @@ def _monitor(state: State, sent: int, based: str | None) -> Entity | None:
 def _based_matches(state: State, entity: Entity, place_key: str) -> bool:
     place = state.entity("place", place_key)
     return bool(place) and entity.props.get("based_in") == place.props.get("cc")
+
+
+# --- described speakers named nearby ------------------------------------------------------------
+# "..., a local health official said. Mustafa al-Hajj, who heads the health directorate, told ..."
+# A described source and the person a neighbouring sentence names and describes alike are one actor.
+
+SPEAKER_REACH = (1, 2, -1, 0)  # sentences after the description, then before, then its own (apposition)
+GENERIC_WORDS = {
+    "local", "senior", "top", "high", "ranking", "high-ranking", "unnamed", "anonymous", "other", "another", "second",
+    "first", "third", "one", "former", "new", "chief", "deputy", "who", "name", "condition", "anonymity", "area",
+}
+ROLE_FAMILIES = {
+    "official": "office", "officer": "office", "head": "office", "chief": "office", "director": "office",
+    "administrator": "office", "governor": "office", "minister": "office", "mayor": "office", "manager": "office",
+    "spokesman": "spokes", "spokeswoman": "spokes", "spokesperson": "spokes", "spokesmen": "spokes",
+    "doctor": "medic", "medic": "medic", "physician": "medic", "surgeon": "medic", "nurse": "medic", "dr": "medic",
+    "commander": "command", "leader": "command", "colonel": "command", "general": "command", "brigadier": "command",
+    "witness": "witness", "eyewitness": "witness", "resident": "resident", "source": "source",
+}
+CONCEPTS = {  # words that name the same field of work: "health official" ~ "runs the hospital"
+    "health": "health", "medical": "health", "hospital": "health", "clinic": "health", "doctor": "health", "dr": "health",
+    "medic": "health", "physician": "health", "surgeon": "health", "nurse": "health",
+    "military": "military", "army": "military", "armed": "military", "colonel": "military", "general": "military",
+    "brigadier": "military", "major": "military", "lieutenant": "military", "captain": "military", "defence": "military",
+    "defense": "military", "troops": "military", "soldier": "military",
+    "police": "police", "policeman": "police", "interior": "police", "security": "police",
+    "rescue": "rescue", "rescuer": "rescue", "helmets": "rescue",
+}
+RUN_VERBS = {"head", "run", "lead", "direct", "manage", "chair", "command", "oversee"}
+
+
+def resolve_described_speakers(state: State) -> None:
+    """Join each unnamed described speaker to the person named nearby whose description matches."""
+    taken: set[str] = set()
+    for described in [e for e in list(state.entities.values()) if _described_person(e)]:
+        refs = [r for r in state.refs if r.kind == "actor" and r.key == described.key]
+        if not refs:
+            continue
+        first = min(refs, key=lambda r: r.span[0])
+        person = _named_match(state, first, taken)
+        if person is not None:
+            taken.add(person.key)
+            merge_actor(state, described, person)
+
+
+def _described_person(entity: Entity) -> bool:
+    return entity.kind == "actor" and bool(entity.props.get("unnamed")) and entity.types == {"Person"}
+
+
+def _named_match(state: State, ref, taken: set[str]) -> Entity | None:
+    """The named person of a neighbouring sentence described like ``ref``, if exactly one fits best."""
+    sentence = state.sentences[ref.sent]
+    words, role, orgs = _description(state, sentence, ref.tokens)
+    if not words and not orgs and role is None:
+        return None
+    speakers_here = {c.source for c in state.claims if c.sentence == ref.sent}
+    for step in SPEAKER_REACH:
+        index = ref.sent + step
+        if not 0 <= index < len(state.sentences):
+            continue
+        fits = []
+        for other in state.refs_in(index, "actor"):
+            person = state.entity("actor", other.key)
+            if person is None or "Person" not in person.types or person.props.get("unnamed") or person.key in taken:
+                continue
+            if step != 0 and person.key in speakers_here:
+                continue  # a different source of the same statement
+            if step == 0 and not _apposed(state.sentences[index], ref.tokens, other.tokens):
+                continue
+            if _same_role(state, state.sentences[index], other.tokens, words, role, orgs):
+                fits.append(person)
+        if len({p.key for p in fits}) == 1:
+            return fits[0]
+        if fits:
+            return None  # two people fit: no guess
+    return None
+
+
+def _description(state: State, sentence: Sentence, tokens: tuple[int, int]) -> tuple[set[str], str | None, set[str]]:
+    """(content concepts, role family, organisations) of a description such as "a local health official"."""
+    doc = sentence.span.doc
+    head = doc[tokens[0]:tokens[1]].root
+    described = list(doc[tokens[0]:tokens[1]]) + [t for c in head.children if c.dep_ == "prep" and c.i > head.i for t in c.subtree]
+    words, orgs = set(), set()
+    for tok in described:
+        ref = state.ref_at(sentence.index, tok.i, "actor")
+        if ref and ref.tokens != tuple(tokens):
+            orgs.add(ref.key)
+        elif tok.i != head.i:
+            words |= _concepts(tok)
+    return words, ROLE_FAMILIES.get(head.lemma_.lower()), orgs
+
+
+def _concepts(tok) -> set[str]:
+    """The field-of-work concept (or else the lemma) of a content word; nothing for generic words."""
+    lemma = tok.lemma_.lower().rstrip(".")
+    if tok.pos_ not in ("NOUN", "PROPN", "ADJ") or lemma in GENERIC_WORDS or lemma in ROLE_FAMILIES and lemma not in CONCEPTS:
+        return set()
+    return {CONCEPTS.get(lemma, lemma)}
+
+
+def _person_description(state: State, sentence: Sentence, tokens: tuple[int, int]):
+    """The tokens that describe a named person: apposition, relative clause, "the X's spokesman, Name"."""
+    doc = sentence.span.doc
+    head = doc[tokens[0]:tokens[1]].root
+    described = [t for t in doc[tokens[0]:tokens[1]] if t.lemma_.lower().rstrip(".") in ROLE_FAMILIES]  # "Dr.", "Colonel"
+    for child in head.children:
+        if child.dep_ in ("appos", "relcl", "acl") and not tokens[0] <= child.i < tokens[1]:
+            described += list(child.subtree)
+    if head.dep_ == "appos":
+        described += [t for t in head.head.subtree if t.i < tokens[0] and t not in head.subtree or t.i == head.head.i]
+    return described
+
+
+def _same_role(state: State, sentence: Sentence, tokens, words: set[str], role: str | None, orgs: set[str]) -> bool:
+    """Whether the named person's description shares a field of work, an organisation or (for a bare
+    description such as "the spokesman") the role itself."""
+    described = _person_description(state, sentence, tokens)
+    if not described:
+        return False
+    their_words, their_roles, their_orgs = set(), set(), set()
+    for tok in described:
+        lemma = tok.lemma_.lower().rstrip(".")
+        ref = state.ref_at(sentence.index, tok.i, "actor")
+        if ref and not tokens[0] <= tok.i < tokens[1]:
+            their_orgs.add(ref.key)
+        if lemma in ROLE_FAMILIES:
+            their_roles.add(ROLE_FAMILIES[lemma])
+        if lemma in RUN_VERBS and tok.pos_ == "VERB":
+            their_roles.add("office")
+        their_words |= _concepts(tok)
+    if words & their_words or orgs & their_orgs:
+        return True
+    return not words and not orgs and role is not None and role in their_roles
+
+
+def _apposed(sentence: Sentence, tokens, other_tokens) -> bool:
+    """Whether two mentions of one sentence stand in apposition ("a hospital doctor, Dr. Y")."""
+    doc = sentence.span.doc
+    one, two = doc[tokens[0]:tokens[1]].root, doc[other_tokens[0]:other_tokens[1]].root
+    return (one.dep_ == "appos" and one.head.i == two.i) or (two.dep_ == "appos" and two.head.i == one.i)
+
+
+def merge_actor(state: State, old: Entity, new: Entity) -> None:
+    """Make every mention, claim and role of actor ``old`` one of ``new``; ``old`` goes."""
+    for span in old.mentions:
+        new.add_mention(span, state.text[span[0]:span[1]], min(old.confidence, 0.65))
+    if old.label and old.label != new.label:
+        new.alt_labels.add(old.label)
+    for key, value in old.props.items():
+        if key != "unnamed":
+            new.props.setdefault(key, value)
+    for ref in state.refs:
+        if ref.kind == "actor" and ref.key == old.key:
+            ref.key, ref.how = new.key, "coref"
+    for claim in state.claims:
+        claim.source = new.key if claim.source == old.key else claim.source
+        claim.on_behalf_of = new.key if claim.on_behalf_of == old.key else claim.on_behalf_of
+        if claim.about == f"actor:{old.key}":
+            claim.about = f"actor:{new.key}"
+    for attack in state.attacks:
+        for role in (attack.perpetrators, attack.targets, attack.victims):
+            role[:] = [new.key if k == old.key else k for k in role]
+    del state.entities[("actor", old.key)]
+    seen = set()
+    for claim in list(state.claims):
+        if (claim.sentence, claim.source) in seen:
+            state.claims.remove(claim)  # "a hospital doctor, Dr. Y, said": one speaker, one claim
+        seen.add((claim.sentence, claim.source))
