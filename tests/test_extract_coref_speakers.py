@@ -90,3 +90,21 @@ def test_a_description_never_named_stays_unnamed():
     x = run("An air strike on Idlib on Saturday killed seven people, a civil defence official said.\n\nThe strike hit a bakery.")
     speaker = speaker_of(x, 7)
     assert speaker.props.get("unnamed") and "official" in speaker.label
+
+
+def test_a_spokesman_for_a_group_is_the_spokesman_titled_before_his_name():
+    x = run(
+        "Coalition aircraft struck a bridge near Raqqa on Monday, killing four fighters, a spokesman for the coalition said.\n\n"
+        "The strike was planned for days, said spokesman Colonel Jeremy Whitcombe."
+    )
+    speaker = speaker_of(x, 4)
+    assert "Whitcombe" in speaker.label and "spokesman" in " ".join(speaker.alt_labels), speaker
+
+
+def test_another_official_named_next_is_not_the_first_one():
+    x = run(
+        "Rockets hit a school in Afrin on Sunday, killing five pupils, a health official said.\n\n"
+        "Another health official, Leila Hamo, said that 12 pupils were wounded."
+    )
+    speaker = speaker_of(x, 5)
+    assert speaker.props.get("unnamed") and speaker.label == "health official", speaker

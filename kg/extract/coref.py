@@ -112,6 +112,7 @@ SPEAKER_REACH = (1, 2, -1, 0)  # sentences after the description, then before, t
 GENERIC_WORDS = {
     "local", "senior", "top", "high", "ranking", "high-ranking", "unnamed", "anonymous", "other", "another", "second",
     "first", "third", "one", "former", "new", "chief", "deputy", "who", "name", "condition", "anonymity", "area",
+    "provincial", "regional", "municipal", "district",
 }
 ROLE_FAMILIES = {
     "official": "office", "officer": "office", "head": "office", "chief": "office", "director": "office",
@@ -120,6 +121,9 @@ ROLE_FAMILIES = {
     "doctor": "medic", "medic": "medic", "physician": "medic", "surgeon": "medic", "nurse": "medic", "dr": "medic",
     "commander": "command", "leader": "command", "colonel": "command", "general": "command", "brigadier": "command",
     "witness": "witness", "eyewitness": "witness", "resident": "resident", "source": "source",
+    "worker": "worker", "volunteer": "worker", "activist": "activist", "aide": "aide", "adviser": "aide",
+    "advisor": "aide", "representative": "envoy", "envoy": "envoy", "diplomat": "envoy", "investigator": "expert",
+    "analyst": "expert", "expert": "expert", "lawmaker": "lawmaker", "legislator": "lawmaker",
 }
 CONCEPTS = {  # words that name the same field of work: "health official" ~ "runs the hospital"
     "health": "health", "medical": "health", "hospital": "health", "clinic": "health", "doctor": "health", "dr": "health",
@@ -155,8 +159,8 @@ def _named_match(state: State, ref, taken: set[str]) -> Entity | None:
     """The named person of a neighbouring sentence described like ``ref``, if exactly one fits best."""
     sentence = state.sentences[ref.sent]
     words, role, orgs = _description(state, sentence, ref.tokens)
-    if not words and not orgs and role is None:
-        return None
+    if role is None:
+        return None  # "a number of experts": no one person's role
     speakers_here = {c.source for c in state.claims if c.sentence == ref.sent}
     for step in SPEAKER_REACH:
         index = ref.sent + step
@@ -204,25 +208,28 @@ def _concepts(tok) -> set[str]:
 
 
 def _person_description(state: State, sentence: Sentence, tokens: tuple[int, int]):
-    """The tokens that describe a named person: apposition, relative clause, "the X's spokesman, Name"."""
+    """The tokens that describe a named person: titles ("Dr.", "spokesman Colonel"), apposition,
+    relative clause, "the army's spokesman, Name"."""
     doc = sentence.span.doc
     head = doc[tokens[0]:tokens[1]].root
-    described = [t for t in doc[tokens[0]:tokens[1]] if t.lemma_.lower().rstrip(".") in ROLE_FAMILIES]  # "Dr.", "Colonel"
+    described = [t for t in doc[tokens[0]:tokens[1]] if t.lemma_.lower().rstrip(".") in ROLE_FAMILIES]
     for child in head.children:
-        if child.dep_ in ("appos", "relcl", "acl") and not tokens[0] <= child.i < tokens[1]:
+        outside = not tokens[0] <= child.i < tokens[1]
+        if outside and (child.dep_ in ("appos", "relcl", "acl") or child.dep_ in ("compound", "amod") and child.i < tokens[0]):
             described += list(child.subtree)
     if head.dep_ == "appos":
-        described += [t for t in head.head.subtree if t.i < tokens[0] and t not in head.subtree or t.i == head.head.i]
+        own = {t.i for t in head.subtree}
+        described += [t for t in head.head.subtree if t.i not in own and t.i < head.i]
     return described
 
 
 def _same_role(state: State, sentence: Sentence, tokens, words: set[str], role: str | None, orgs: set[str]) -> bool:
-    """Whether the named person's description shares a field of work, an organisation or (for a bare
-    description such as "the spokesman") the role itself."""
+    """Whether the named person's description matches: a shared field of work or organisation, or
+    the same role where one side says no more ("a spokesman for the coalition" ~ "spokesman Colonel X")."""
     described = _person_description(state, sentence, tokens)
-    if not described:
+    if not described or any(t.lower_ in ("another", "other", "second") for t in described):
         return False
-    their_words, their_roles, their_orgs = set(), set(), set()
+    their_words, their_titles, their_roles, their_orgs = set(), set(), set(), set()
     for tok in described:
         lemma = tok.lemma_.lower().rstrip(".")
         ref = state.ref_at(sentence.index, tok.i, "actor")
@@ -230,12 +237,15 @@ def _same_role(state: State, sentence: Sentence, tokens, words: set[str], role: 
             their_orgs.add(ref.key)
         if lemma in ROLE_FAMILIES:
             their_roles.add(ROLE_FAMILIES[lemma])
-        if lemma in RUN_VERBS and tok.pos_ == "VERB":
+            their_titles |= _concepts(tok)  # "Dr." says health, yet is a title, not a field named
+        elif lemma in RUN_VERBS and tok.pos_ == "VERB":
             their_roles.add("office")
-        their_words |= _concepts(tok)
-    if words & their_words or orgs & their_orgs:
+        else:
+            their_words |= _concepts(tok)
+    if words & (their_words | their_titles) or orgs & their_orgs:
         return True
-    return not words and not orgs and role is not None and role in their_roles
+    says_no_more = not (words or orgs) or not (their_words or their_orgs)
+    return says_no_more and role in their_roles
 
 
 def _apposed(sentence: Sentence, tokens, other_tokens) -> bool:
