@@ -108,3 +108,21 @@ def test_another_official_named_next_is_not_the_first_one():
     )
     speaker = speaker_of(x, 5)
     assert speaker.props.get("unnamed") and speaker.label == "health official", speaker
+
+
+def test_a_member_of_the_same_group_in_another_role_is_another_person():
+    x = run(
+        "Islamic State fighters attacked an army post near Deir ez-Zor on Friday, killing nine soldiers, an Islamic State commander said.\n\n"
+        "Abu Omar al-Shishani, an Islamic State fighter, said the attackers had crossed the river at night."
+    )
+    speaker = speaker_of(x, 9)
+    assert speaker.props.get("unnamed"), speaker
+
+
+def test_a_rebel_commander_is_not_the_army_commander_named_next():
+    x = run(
+        "Fighting near Hama killed 13 government soldiers on Thursday, a rebel commander said.\n\n"
+        "Brigadier Suhail Qassem, an army commander in the region, said his troops had held their positions."
+    )
+    speaker = speaker_of(x, 13)
+    assert speaker.props.get("unnamed"), speaker

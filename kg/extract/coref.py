@@ -124,6 +124,8 @@ ROLE_FAMILIES = {
     "worker": "worker", "volunteer": "worker", "activist": "activist", "aide": "aide", "adviser": "aide",
     "advisor": "aide", "representative": "envoy", "envoy": "envoy", "diplomat": "envoy", "investigator": "expert",
     "analyst": "expert", "expert": "expert", "lawmaker": "lawmaker", "legislator": "lawmaker",
+    "fighter": "fighter", "militant": "fighter", "soldier": "fighter", "gunman": "fighter", "rebel": "fighter",
+    "member": "member",
 }
 CONCEPTS = {  # words that name the same field of work: "health official" ~ "runs the hospital"
     "health": "health", "medical": "health", "hospital": "health", "clinic": "health", "doctor": "health", "dr": "health",
@@ -202,7 +204,7 @@ def _description(state: State, sentence: Sentence, tokens: tuple[int, int]) -> t
 def _concepts(tok) -> set[str]:
     """The field-of-work concept (or else the lemma) of a content word; nothing for generic words."""
     lemma = tok.lemma_.lower().rstrip(".")
-    if tok.pos_ not in ("NOUN", "PROPN", "ADJ") or lemma in GENERIC_WORDS or lemma in ROLE_FAMILIES and lemma not in CONCEPTS:
+    if tok.pos_ not in ("NOUN", "PROPN", "ADJ") or lemma in GENERIC_WORDS:
         return set()
     return {CONCEPTS.get(lemma, lemma)}
 
@@ -235,17 +237,25 @@ def _same_role(state: State, sentence: Sentence, tokens, words: set[str], role: 
         ref = state.ref_at(sentence.index, tok.i, "actor")
         if ref and not tokens[0] <= tok.i < tokens[1]:
             their_orgs.add(ref.key)
-        if lemma in ROLE_FAMILIES:
+        if lemma in ROLE_FAMILIES and _is_title(tok, tokens):
             their_roles.add(ROLE_FAMILIES[lemma])
             their_titles |= _concepts(tok)  # "Dr." says health, yet is a title, not a field named
         elif lemma in RUN_VERBS and tok.pos_ == "VERB":
             their_roles.add("office")
         else:
             their_words |= _concepts(tok)
-    if words & (their_words | their_titles) or orgs & their_orgs:
+    if words & (their_words | their_titles):
         return True
+    if orgs & their_orgs:
+        return not their_roles or role in their_roles  # "an IS commander" is not "X, an IS fighter"
     says_no_more = not (words or orgs) or not (their_words or their_orgs)
     return says_no_more and role in their_roles
+
+
+def _is_title(tok, name: tuple[int, int]) -> bool:
+    """A role word that is the person's title or description ("Dr. X", "X, a commander"), not a
+    modifier of one ("a rebel commander")."""
+    return tok.dep_ not in ("amod", "compound") or name[0] <= tok.head.i < name[1]
 
 
 def _apposed(sentence: Sentence, tokens, other_tokens) -> bool:
