@@ -126,3 +126,12 @@ def test_a_rebel_commander_is_not_the_army_commander_named_next():
     )
     speaker = speaker_of(x, 13)
     assert speaker.props.get("unnamed"), speaker
+
+
+def test_a_spokeswoman_is_not_the_director_of_the_same_office():
+    x = run(
+        "The blast at the depot killed three workers on Friday, a spokeswoman for the health ministry said.\n\n"
+        "Health ministry operations director Maya Haddad said the roads to the depot were closed."
+    )
+    speaker = speaker_of(x, 3)
+    assert speaker.props.get("unnamed"), speaker

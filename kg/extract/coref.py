@@ -226,8 +226,9 @@ def _person_description(state: State, sentence: Sentence, tokens: tuple[int, int
 
 
 def _same_role(state: State, sentence: Sentence, tokens, words: set[str], role: str | None, orgs: set[str]) -> bool:
-    """Whether the named person's description matches: a shared field of work or organisation, or
-    the same role where one side says no more ("a spokesman for the coalition" ~ "spokesman Colonel X")."""
+    """Whether the named person's description matches: no other role, and a shared field of work or
+    organisation, or the same role where one side says no more ("a spokesman for the coalition" ~
+    "spokesman Colonel X")."""
     described = _person_description(state, sentence, tokens)
     if not described or any(t.lower_ in ("another", "other", "second") for t in described):
         return False
@@ -244,10 +245,10 @@ def _same_role(state: State, sentence: Sentence, tokens, words: set[str], role: 
             their_roles.add("office")
         else:
             their_words |= _concepts(tok)
-    if words & (their_words | their_titles):
+    if their_roles and role not in their_roles:
+        return False  # "an IS commander" is not "X, an IS fighter"; "a spokeswoman" is not "director X"
+    if words & (their_words | their_titles) or orgs & their_orgs:
         return True
-    if orgs & their_orgs:
-        return not their_roles or role in their_roles  # "an IS commander" is not "X, an IS fighter"
     says_no_more = not (words or orgs) or not (their_words or their_orgs)
     return says_no_more and role in their_roles
 
