@@ -52,7 +52,9 @@ def _attach_figures(state: State) -> None:
                 claim.about = None
         if claims:
             continue
-        bucket = own.setdefault(index, {"killed": [], "injured": [], "losses": []})
+        bucket = own.setdefault(index, {"killed": [], "injured": [], "losses": [], "sentences": []})
+        if figures["killed"] or figures["injured"]:
+            bucket["sentences"].append(sent)
         bucket["killed"] += [v for v, _ in figures["killed"]]
         bucket["injured"] += [v for v, _ in figures["injured"]]
         bucket["losses"] += figures["losses"]
@@ -62,6 +64,9 @@ def _attach_figures(state: State) -> None:
         attack.killed = _figure(mine.get("killed"), [c.killed for c in claims])
         attack.injured = _figure(mine.get("injured"), [c.injured for c in claims])
         attack.losses = mine.get("losses") or _unique([loss for c in claims for loss in c.losses])
+        attack.own_killed = _figure(mine.get("killed"), [])
+        attack.own_injured = _figure(mine.get("injured"), [])
+        attack.figure_sentences = mine.get("sentences", [])
 
 
 def _unique(items: list) -> list:
