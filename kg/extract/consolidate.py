@@ -1,7 +1,9 @@
 """Consolidation: figures to attacks and claims (the ACLED rule), facility operators, confidences.
 
 An attack's own ``killed`` is the article's unattributed figure (the largest, as tolls rise); with
-only claimed figures it is the lowest claimed one. Every claimed figure stays on its claim.
+only claimed figures it is the lowest claimed one. Every claimed figure stays on its claim. The own
+figures alone (``own_killed``, ``own_injured``) become the article's ``ckg:Report`` in RDF; the
+store consolidates attacks across articles in ``kg.derive``.
 """
 from __future__ import annotations
 
