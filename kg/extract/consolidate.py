@@ -23,6 +23,7 @@ def consolidate(state: State) -> None:
     _facility_operators(state)
     _cities_in_regions(state)
     _attack_places_from_targets(state)
+    _claims_default_to_the_principal_attack(state)
     for attack in state.attacks:
         attack.confidence = attack_confidence(attack)
 
@@ -235,3 +236,15 @@ def attack_confidence(attack: Attack) -> float:
     score = 0.4 + (0.2 if attack.strong else 0) + 0.1 * sum(bool(x) for x in (attack.perpetrators, attack.places, attack.dates))
     score += 0.05 * (len(attack.sentences) > 1) - (0.15 if attack.passing else 0)
     return round(min(score, 0.95), 2)
+
+
+def _claims_default_to_the_principal_attack(state: State) -> None:
+    """A claim that names nothing else is, in a report of an attack, about that attack."""
+    main = [i for i, a in enumerate(state.attacks) if not a.passing]
+    if not main:
+        return
+    principal = max(main, key=lambda i: (len(state.attacks[i].sentences), -i))
+    for claim in state.claims:
+        if not claim.attacks and not claim.about:
+            claim.attacks = [principal]
+            claim.confidence = min(claim.confidence, 0.5)
