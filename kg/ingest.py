@@ -1,4 +1,6 @@
-"""Ingest: read articles, extract, and write one named graph per article, all or nothing each.
+"""Ingest: read articles, extract, and write one named graph per article, all or nothing each;
+then, when anything changed, recompute the derived graph (figures consolidated across articles, see
+``kg.derive``).
 
 Extraction is the slow part and runs in worker processes when asked; writing stays in this process,
 the store's single writer.
@@ -9,6 +11,7 @@ import multiprocessing
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
+from kg.derive import refresh_derived
 from kg.sources import MAX_ARTICLE_BYTES, Article, Rejected, read_inputs
 from kg.store import GraphStore
 from kg.vocab import CKG
@@ -77,6 +80,8 @@ def ingest(
             _write(item, store, summary)
         if on_item:
             on_item(item.origin if isinstance(item, Rejected) else item.article.origin)
+    if summary.added or summary.replaced:
+        refresh_derived(store)
     return summary
 
 

@@ -17,7 +17,7 @@ from rdflib import URIRef
 
 from kg.config import base_iri
 
-KINDS = ("actor", "attack", "place", "claim", "article", "mention", "graph")
+KINDS = ("actor", "attack", "place", "claim", "report", "article", "mention", "graph")
 _MAX_SLUG = 80
 
 

@@ -223,10 +223,26 @@ class _Writer:
                     earliest, latest = _date_bounds(value)
                     g.add((node, CKG.dateEarliest, Literal(earliest, datatype=XSD.date)))
                     g.add((node, CKG.dateLatest, Literal(latest, datatype=XSD.date)))
-            self.figures(node, attack.killed, attack.injured, attack.losses)
+            self.figures(node, [], [], attack.losses)
             g.add((node, X.confidence, _decimal(attack.confidence)))
             for sent in attack.sentences:
                 self.mention(node, self.x.sentence_spans[sent])
+            self.report(node, attack)
+
+    def report(self, attack_node: URIRef, attack) -> None:
+        """The article's own account of the attack's toll, as a ckg:Report about the (shared) attack
+        node: figures on the attack itself would pile up when two articles report it (kg.derive
+        consolidates them)."""
+        if not (attack.own_killed or attack.own_injured):
+            return
+        node = mint("report", f"{self.article_key}-{attack_node.rsplit('/', 1)[-1]}")
+        g = self.graph
+        g.add((node, RDF.type, CKG.Report))
+        g.add((node, CKG.about, attack_node))
+        self.figures(node, attack.own_killed, attack.own_injured, [])
+        g.add((node, X.confidence, _decimal(attack.confidence)))
+        for sent in attack.figure_sentences or attack.sentences:
+            self.mention(node, self.x.sentence_spans[sent])
 
     def figures(self, node: URIRef, killed: list[int], injured: list[int], losses: list) -> None:
         g = self.graph

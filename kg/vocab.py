@@ -59,12 +59,13 @@ class CKG(DefinedNamespace):
     Place: URIRef  # A geographical place: a country, a region, a city or town, or a single site or facility.
     Raid: URIRef  # A sudden incursion by armed forces into a place to attack, capture or destroy, followed by withdrawal.
     Region: URIRef  # An area larger than a town and smaller or other than a country: a province, governorate, district, or a loosely bounded area such as northern Iraq.
+    Report: URIRef  # An article's own, unattributed account of an attack (ckg:about): the figures it states in its own voice (ckg:killed, ckg:injured), with the sentences stating them as ckg:evidence.
     Shelling: URIRef  # An attack with artillery, mortars or tank fire.
     Shooting: URIRef  # An attack with firearms on people, such as gunmen opening fire on a crowd or sniper fire.
     StateActor: URIRef  # A state or an actor acting for one: a government, its armed forces, police or security services (e.g. Syrian government forces, the United States).
 
     # object properties
-    about: URIRef  # What the claim is about: usually an attack, sometimes an actor or another claim.
+    about: URIRef  # What the claim is about: usually an attack, sometimes an actor or another claim; for a report, the attack it gives an account of.
     basedIn: URIRef  # Where the actor is based or headquartered (the Syrian Observatory for Human Rights → Britain).
     claimedBy: URIRef  # The actor the claim is attributed to (a monitoring group, a military command, a spokesman, unnamed accusers).
     country: URIRef  # The country the actor belongs to or acts for (Syrian government forces → Syria).
@@ -89,7 +90,7 @@ class CKG(DefinedNamespace):
     endOffset: URIRef  # Where the mention ends in its article's ckg:text: the offset of the first character after it, counted in Unicode characters from 0, so it is greater than ckg:startOffset.
     equipment: URIRef  # The kind of equipment lost, in the words of the text, singular (e.g. "Humvee", "armoured personnel carrier", "truck").
     geonamesId: URIRef  # The place's GeoNames identifier, digits only, as a string ("172955" for Raqqa, "163843" for Syria); the GeoNames page is https://www.geonames.org/ followed by it.
-    injured: URIRef  # The number of people injured, as an xsd:nonNegativeInteger; on an attack or on a claim, like ckg:killed.
+    injured: URIRef  # The number of people injured, as an xsd:nonNegativeInteger; on an attack, a claim or a report, like ckg:killed.
     killed: URIRef  # The number of people killed, as an xsd:nonNegativeInteger.
     population: URIRef  # The number of inhabitants of the place, as given by the text or a gazetteer, an xsd:nonNegativeInteger.
     startOffset: URIRef  # Where the mention starts in its article's ckg:text, counted in Unicode characters from 0.

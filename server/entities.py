@@ -66,7 +66,7 @@ def val(term, label=None) -> Value:
 
 
 def labels(terms, *, titles: bool = True) -> dict[str, object]:
-    """One rdfs:label per IRI among ``terms``, fetched in batches; attacks and claims without a
+    """One rdfs:label per IRI among ``terms``, fetched in batches; attacks, claims and reports without a
     label get a title made from their facts (see :func:`titles_for`)."""
     iris = list(dict.fromkeys(t.value for t in terms if isinstance(t, ox.NamedNode)))
     found = {}
@@ -75,12 +75,13 @@ def labels(terms, *, titles: bool = True) -> dict[str, object]:
         for row in select(f"SELECT ?x (SAMPLE(?l) AS ?label) WHERE {{ VALUES ?x {{ {values} }} ?x rdfs:label ?l }} GROUP BY ?x"):
             found[row["x"].value] = row["label"]
     if titles:
-        found |= titles_for([i for i in iris if i not in found and kind_of(i, base()) in ("attack", "claim")])
+        found |= titles_for([i for i in iris if i not in found and kind_of(i, base()) in ("attack", "claim", "report")])
     return found
 
 
 def titles_for(iris: list[str]) -> dict[str, str]:
-    """Titles for unlabelled attacks and claims: "Airstrike by X in Y, 2014-09-06", "SOHR: 20 killed".
+    """Titles for unlabelled attacks, claims and reports: "Airstrike by X in Y, 2014-09-06", "SOHR: 20
+    killed", "<article title>: 18 killed".
 
     One DISTINCT query per fact (joining them would multiply the union graph's duplicates).
     """
@@ -97,7 +98,8 @@ def titles_for(iris: list[str]) -> dict[str, str]:
     types = facts("?x a ?v FILTER(?v NOT IN (ckg:Attack, ckg:Claim))")
     who, where = facts("?x ckg:perpetrator|ckg:claimedBy ?v"), facts("?x ckg:location ?v")
     when, killed = facts("?x ckg:date ?v"), facts("?x ckg:killed ?v")
-    named = labels([t for found in (who, where, types) for terms in found.values() for t in terms], titles=False)
+    reporter = facts("?x a ckg:Report ; ckg:evidence/ckg:inArticle ?v")
+    named = labels([t for found in (who, where, types, reporter) for terms in found.values() for t in terms], titles=False)
 
     def name(term) -> str:
         label = named.get(term.value)
@@ -105,9 +107,10 @@ def titles_for(iris: list[str]) -> dict[str, str]:
 
     titles = {}
     for iri in iris[:500]:
-        if kind_of(iri, base()) == "claim":
-            source = name(who[iri][0]) if iri in who else "unattributed"
-            titles[iri] = f"{source}: {killed[iri][0].value} killed" if iri in killed else f"claim by {source}"
+        if kind_of(iri, base()) in ("claim", "report"):
+            source = name((who.get(iri) or reporter.get(iri))[0]) if iri in who or iri in reporter else "unattributed"
+            what = "report" if kind_of(iri, base()) == "report" else "claim"
+            titles[iri] = f"{source}: {killed[iri][0].value} killed" if iri in killed else f"{what} by {source}"
             continue
         kind = name(types[iri][0]) if iri in types else "attack"
         title = kind[:1].upper() + kind[1:]
@@ -288,6 +291,7 @@ class ClaimView:
     statement: str | None
     evidence: list[Evidence]
     differs: bool = False
+    report: bool = False  # an article's own account (ckg:Report): its sources are the articles
 
     @property
     def quoted_elsewhere(self) -> bool:
@@ -330,22 +334,25 @@ def attack_view(iri: str) -> AttackView:
 
 
 def claims_about(attack: str) -> list[ClaimView]:
-    """Every claim about an attack with its sources, figures, statement and sentences."""
+    """Every claim about an attack with its sources, figures, statement and sentences, and every
+    article's own report on it (its figures, sourced to the article), reports first."""
     rows = select(
-        f"""SELECT ?claim (MAX(?k) AS ?killed) (MAX(?i) AS ?injured) (SAMPLE(?st) AS ?statement)
+        f"""SELECT ?claim (MAX(?k) AS ?killed) (MAX(?i) AS ?injured) (SAMPLE(?st) AS ?statement) (SAMPLE(?r) AS ?report)
 WHERE {{ {{ SELECT DISTINCT ?claim WHERE {{ ?claim ckg:about {iri_ref(attack)} }} LIMIT {MAX_LIST} }}
   OPTIONAL {{ ?claim ckg:killed ?k }} OPTIONAL {{ ?claim ckg:injured ?i }} OPTIONAL {{ ?claim ckg:statement ?st }}
-}} GROUP BY ?claim ORDER BY ?claim"""
+  OPTIONAL {{ ?claim a ckg:Report BIND(true AS ?r) }}
+}} GROUP BY ?claim ORDER BY DESC(BOUND(?report)) ?claim"""
     )
     shown = labelled(row["claim"] for row in rows)
     return [
         ClaimView(
             claim=shown[n],
-            sources=_linked(row["claim"].value, "ckg:claimedBy"),
+            sources=_linked(row["claim"].value, "ckg:evidence/ckg:inArticle" if row["report"] else "ckg:claimedBy"),
             killed=number(row["killed"]),
             injured=number(row["injured"]),
             statement=row["statement"].value if row["statement"] is not None else None,
             evidence=evidence(row["claim"].value),
+            report=row["report"] is not None,
         )
         for n, row in enumerate(rows)
     ]

@@ -83,8 +83,9 @@ def test_regions_and_facilities(seed):
 def test_syrian_air_attacks_on_raqqa(seed):
     _, g = seed
     [(attack,)] = rows(g, """SELECT ?a WHERE { ?a a ckg:Airstrike ; ckg:perpetrator/rdfs:label "Syrian government forces" ;
-                              ckg:location/skos:altLabel "Raqqa" ; ckg:date "2014-09-06"^^xsd:date ; ckg:killed ?k ;
-                              ckg:target/rdfs:label "Islamic State" FILTER(?k = 25) }""")
+                              ckg:location/skos:altLabel "Raqqa" ; ckg:date "2014-09-06"^^xsd:date ;
+                              ckg:target/rdfs:label "Islamic State" .
+                              ?report a ckg:Report ; ckg:about ?a ; ckg:killed ?k FILTER(?k = 25) }""")
     claimed = {int(r[0]) for r in rows(g, f"""SELECT ?k WHERE {{ ?c a ckg:Claim ; ckg:about <{attack}> ; ckg:killed ?k ;
                                               ckg:claimedBy/rdfs:label "Syrian Observatory for Human Rights" }}""")}
     assert claimed == {3, 8, 9, 20}

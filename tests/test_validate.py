@@ -238,3 +238,14 @@ def test_kg_validate_command_exit_codes(tmp_path):
         put(opened, graph_of((RAQQA, GEO.long, Literal(Decimal("200")))), "graph/article-2")
     failed = runner.invoke(cli, ["validate", "--no-reasoner", "--store", str(path)])
     assert failed.exit_code == 1 and f"<{RAQQA}> geo:long" in failed.output
+
+
+def test_kg_validate_passes_on_the_seeds_store(store_dir):
+    """The store built from seeds/ by `kg ingest` satisfies the shapes and HermiT (CLI end to end)."""
+    from click.testing import CliRunner
+
+    from kg.cli import cli
+
+    result = CliRunner().invoke(cli, ["validate", "--store", str(store_dir)])
+    assert result.exit_code == 0, result.output
+    assert "HermiT: consistent" in result.output and result.output.rstrip().endswith("valid")

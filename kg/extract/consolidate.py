@@ -1,7 +1,9 @@
 """Consolidation: figures to attacks and claims (the ACLED rule), facility operators, confidences.
 
 An attack's own ``killed`` is the article's unattributed figure (the largest, as tolls rise); with
-only claimed figures it is the lowest claimed one. Every claimed figure stays on its claim.
+only claimed figures it is the lowest claimed one. Every claimed figure stays on its claim. The own
+figures alone (``own_killed``, ``own_injured``) become the article's ``ckg:Report`` in RDF; the
+store consolidates attacks across articles in ``kg.derive``.
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ def consolidate(state: State) -> None:
     _facility_operators(state)
     _cities_in_regions(state)
     _attack_places_from_targets(state)
+    _claims_default_to_the_principal_attack(state)
     for attack in state.attacks:
         attack.confidence = attack_confidence(attack)
 
@@ -52,7 +55,9 @@ def _attach_figures(state: State) -> None:
                 claim.about = None
         if claims:
             continue
-        bucket = own.setdefault(index, {"killed": [], "injured": [], "losses": []})
+        bucket = own.setdefault(index, {"killed": [], "injured": [], "losses": [], "sentences": []})
+        if figures["killed"] or figures["injured"]:
+            bucket["sentences"].append(sent)
         bucket["killed"] += [v for v, _ in figures["killed"]]
         bucket["injured"] += [v for v, _ in figures["injured"]]
         bucket["losses"] += figures["losses"]
@@ -62,6 +67,9 @@ def _attach_figures(state: State) -> None:
         attack.killed = _figure(mine.get("killed"), [c.killed for c in claims])
         attack.injured = _figure(mine.get("injured"), [c.injured for c in claims])
         attack.losses = mine.get("losses") or _unique([loss for c in claims for loss in c.losses])
+        attack.own_killed = _figure(mine.get("killed"), [])
+        attack.own_injured = _figure(mine.get("injured"), [])
+        attack.figure_sentences = mine.get("sentences", [])
 
 
 def _unique(items: list) -> list:
@@ -228,3 +236,15 @@ def attack_confidence(attack: Attack) -> float:
     score = 0.4 + (0.2 if attack.strong else 0) + 0.1 * sum(bool(x) for x in (attack.perpetrators, attack.places, attack.dates))
     score += 0.05 * (len(attack.sentences) > 1) - (0.15 if attack.passing else 0)
     return round(min(score, 0.95), 2)
+
+
+def _claims_default_to_the_principal_attack(state: State) -> None:
+    """A claim that names nothing else is, in a report of an attack, about that attack."""
+    main = [i for i, a in enumerate(state.attacks) if not a.passing]
+    if not main:
+        return
+    principal = max(main, key=lambda i: (len(state.attacks[i].sentences), -i))
+    for claim in state.claims:
+        if not claim.attacks and not claim.about:
+            claim.attacks = [principal]
+            claim.confidence = min(claim.confidence, 0.5)

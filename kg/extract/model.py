@@ -112,9 +112,12 @@ class Attack:
     victims: list[str] = field(default_factory=list)
     places: list[str] = field(default_factory=list)
     dates: list[str] = field(default_factory=list)  # ISO dates or years
-    killed: list[int] = field(default_factory=list)  # the article's own (unattributed) figures
+    killed: list[int] = field(default_factory=list)  # own figure, else the lowest claimed (ACLED)
     injured: list[int] = field(default_factory=list)
     losses: list[Loss] = field(default_factory=list)
+    own_killed: list[int] = field(default_factory=list)  # the article's own (unattributed) figures only
+    own_injured: list[int] = field(default_factory=list)
+    figure_sentences: list[int] = field(default_factory=list)  # the sentences stating the own figures
     passing: bool = False  # a past event mentioned in passing: asserted only through claims
     strong: bool = False
     confidence: float = 0.5

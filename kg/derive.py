@@ -1,0 +1,80 @@
+"""The derived graph: what the store concludes across articles, rebuilt from the article graphs.
+
+Each article's graph keeps its own voice apart: its ``ckg:Report`` about an attack holds the figures
+the article states unattributed, and each ``ckg:Claim`` the figures its source gives. Two articles
+reporting the same attack share the attack node, so the attack's own ``ckg:killed`` and
+``ckg:injured`` cannot live in either article's graph. They live in one named graph,
+``<base>graph/derived``, computed as ACLED does (most conservative):
+
+- the lowest of the articles' report figures;
+- where no article has a report figure, the lowest claimed figure (a claim stating several figures,
+  such as "3 civilians and 8 fighters", counts with its largest).
+
+``refresh_derived`` recomputes it with one SPARQL query through the ``GraphStore`` interface and
+writes it with ``put_graph``, so the union default graph follows in the same transaction.
+"""
+from __future__ import annotations
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
+
+from kg.iris import mint
+from kg.store import GraphStore
+from kg.vocab import CKG
+
+FIGURES = (CKG.killed, CKG.injured)
+
+_VALUES_FIGURE = "VALUES ?figure { " + " ".join(f"<{p}>" for p in FIGURES) + " }"
+
+# The lowest figure per attack, figure and kind of account: the article reports', and the claims'
+# (each claim counting with its largest figure). A report figure, when there is one, wins.
+_LOWEST_BY_KIND = f"""
+SELECT ?attack ?figure ?kind (MIN(?value) AS ?lowest) WHERE {{
+  {{
+    ?report a <{CKG.Report}> ; <{CKG.about}> ?attack ; ?figure ?value .
+    {_VALUES_FIGURE}
+    BIND("report" AS ?kind)
+  }} UNION {{
+    SELECT ?attack ?figure ("claim" AS ?kind) (MAX(?claimed) AS ?value) WHERE {{
+      ?claim a <{CKG.Claim}> ; <{CKG.about}> ?attack ; ?figure ?claimed .
+      {_VALUES_FIGURE}
+    }} GROUP BY ?claim ?attack ?figure
+  }}
+  ?attack a <{CKG.Attack}> .
+}} GROUP BY ?attack ?figure ?kind
+"""
+
+
+def derived_graph() -> URIRef:
+    """The named graph holding the figures consolidated across articles."""
+    return mint("graph", "derived")
+
+
+def consolidated_figures(store: GraphStore) -> dict[tuple[str, str], int]:
+    """(attack IRI, figure property IRI) → the consolidated figure, for every attack with one."""
+    lowest: dict[tuple[str, str], dict[str, int]] = {}
+    for row in store.query(_LOWEST_BY_KIND):
+        if row["lowest"] is not None:
+            key = (row["attack"].value, row["figure"].value)
+            lowest.setdefault(key, {})[row["kind"].value] = int(row["lowest"].value)
+    return {key: kinds.get("report", kinds.get("claim")) for key, kinds in lowest.items()}
+
+
+def derived_ntriples(figures: dict[tuple[str, str], int]) -> bytes:
+    """The derived graph as N-Triples, in a stable order.
+
+    >>> derived_ntriples({("http://x/attack/a", str(CKG.killed)): 18}).decode()
+    '<http://x/attack/a> <https://w3id.org/ckg/ontology#killed> "18"^^<http://www.w3.org/2001/XMLSchema#nonNegativeInteger> .\\n'
+    """
+    lines = [
+        f"{URIRef(attack).n3()} {URIRef(figure).n3()} {Literal(value, datatype=XSD.nonNegativeInteger).n3()} .\n"
+        for (attack, figure), value in sorted(figures.items())
+    ]
+    return "".join(lines).encode("utf-8")
+
+
+def refresh_derived(store: GraphStore) -> int:
+    """Recompute the derived graph from the article graphs; returns how many figures it holds."""
+    figures = consolidated_figures(store)
+    store.put_graph(str(derived_graph()), derived_ntriples(figures))
+    return len(figures)
