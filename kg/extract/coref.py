@@ -4,6 +4,12 @@
 "the government", "the regime" → the most salient state actor; "the Britain-based monitoring
 group", "the monitor" → the organisation based there, else the last monitoring organisation.
 Salience is the number of mentions up to the current sentence, ties to the most recent.
+
+A described speaker ("a local health official said") is the person named in the next two
+sentences, the one before or in apposition whose own description ("X, who heads the health
+directorate", "the army's spokesman, Colonel X", "Dr. Y") has the same kind of role and shares a
+field of work or an organisation, or says no more than the role: :func:`resolve_described_speakers`,
+run by the claims component once every speaker is known. The description stays as another name.
 """
 from __future__ import annotations
 
@@ -270,7 +276,7 @@ def merge_actor(state: State, old: Entity, new: Entity) -> None:
     """Make every mention, claim and role of actor ``old`` one of ``new``; ``old`` goes."""
     for span in old.mentions:
         new.add_mention(span, state.text[span[0]:span[1]], min(old.confidence, 0.65))
-    if old.label and old.label != new.label:
+    if old.label and old.label != new.label and not old.label.startswith("unnamed "):
         new.alt_labels.add(old.label)
     for key, value in old.props.items():
         if key != "unnamed":
