@@ -8,7 +8,6 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
 from kg.extract import Extraction
-from kg.extract import terms as X
 from kg.formats import PREFIXES
 from kg.iris import digest, mint, slugify
 from kg.sources import Article
@@ -90,7 +89,7 @@ def _article(graph: Graph, node: URIRef, article: Article, extraction: Extractio
         graph.add((node, RDFS.label, Literal(meta["title"])))
     for key in sorted(extraction.inferred):
         if key in _INFERABLE and meta.get(key):
-            graph.add((node, X.inferredProperty, _INFERABLE[key]))
+            graph.add((node, CKG.inferredProperty, _INFERABLE[key]))
 
 
 def _decimal(value: float) -> Literal:
@@ -146,7 +145,7 @@ class _Writer:
         g.add((node, RDF.type, CKG.Place))
         g.add((node, RDF.type, CKG.Country))
         g.add((node, RDFS.label, Literal(country.name)))
-        g.add((node, X.geonamesId, Literal(str(country.geonames))))
+        g.add((node, CKG.geonamesId, Literal(str(country.geonames))))
         return node
 
     def entities(self) -> None:
@@ -159,7 +158,7 @@ class _Writer:
             g.add((node, RDFS.label, Literal(entity.label)))
             for alt in sorted(entity.alt_labels - {entity.label}):
                 g.add((node, SKOS.altLabel, Literal(alt)))
-            g.add((node, X.confidence, _decimal(entity.confidence)))
+            g.add((node, CKG.confidence, _decimal(entity.confidence)))
             for span in entity.mentions:
                 self.mention(node, span)
             (self.actor_props if kind == "actor" else self.place_props)(node, entity.props)
@@ -167,17 +166,17 @@ class _Writer:
     def actor_props(self, node: URIRef, props: dict) -> None:
         g = self.graph
         if props.get("country") and (country := self.country(props["country"])):
-            g.add((node, X.country, country))
+            g.add((node, CKG.country, country))
         if props.get("based_in") and (country := self.country(props["based_in"])):
-            g.add((node, X.basedIn, country))
+            g.add((node, CKG.basedIn, country))
         if props.get("based_in_place"):
-            g.add((node, X.basedIn, self.iri("place", props["based_in_place"])))
+            g.add((node, CKG.basedIn, self.iri("place", props["based_in_place"])))
         if props.get("member_of"):
-            g.add((node, X.memberOf, self.iri("actor", props["member_of"])))
+            g.add((node, CKG.memberOf, self.iri("actor", props["member_of"])))
         if props.get("wikidata"):
-            g.add((node, X.wikidataId, Literal(props["wikidata"])))
+            g.add((node, CKG.wikidataId, Literal(props["wikidata"])))
         if props.get("unnamed"):
-            g.add((node, X.unnamed, Literal(True)))
+            g.add((node, CKG.unnamed, Literal(True)))
 
     def place_props(self, node: URIRef, props: dict) -> None:
         g = self.graph
@@ -185,13 +184,13 @@ class _Writer:
             g.add((node, GEO.lat, Literal(f"{props['lat']:.5f}", datatype=XSD.decimal)))
             g.add((node, GEO.long, Literal(f"{props['long']:.5f}", datatype=XSD.decimal)))
         if props.get("geonames"):
-            g.add((node, X.geonamesId, Literal(str(props["geonames"]))))
+            g.add((node, CKG.geonamesId, Literal(str(props["geonames"]))))
         if props.get("population"):
-            g.add((node, X.population, Literal(int(props["population"]), datatype=XSD.nonNegativeInteger)))
+            g.add((node, CKG.population, Literal(int(props["population"]), datatype=XSD.nonNegativeInteger)))
         if props.get("located_in"):
             g.add((node, CKG.locatedIn, self.iri("place", props["located_in"])))
         if props.get("operated_by"):
-            g.add((node, X.operatedBy, self.iri("actor", props["operated_by"])))
+            g.add((node, CKG.operatedBy, self.iri("actor", props["operated_by"])))
 
     def attack_iri(self, attack) -> URIRef:
         """Named from type, first date, place and perpetrator, so two reports of it meet."""
@@ -209,7 +208,7 @@ class _Writer:
         for node, attack in zip(self.attack_nodes, self.x.attacks):
             g.add((node, RDF.type, CKG.Attack))
             if attack.type != "Attack":
-                g.add((node, RDF.type, X.ATTACK_CLASSES.get(attack.type) or CKG[attack.type]))
+                g.add((node, RDF.type, CKG[attack.type]))
             for prop, keys, kind in ((CKG.perpetrator, attack.perpetrators, "actor"), (CKG.victim, attack.victims, "actor"), (CKG.location, attack.places, "place")):
                 for key in keys:
                     g.add((node, prop, self.iri(kind, key)))
@@ -224,7 +223,7 @@ class _Writer:
                     g.add((node, CKG.dateEarliest, Literal(earliest, datatype=XSD.date)))
                     g.add((node, CKG.dateLatest, Literal(latest, datatype=XSD.date)))
             self.figures(node, [], [], attack.losses)
-            g.add((node, X.confidence, _decimal(attack.confidence)))
+            g.add((node, CKG.confidence, _decimal(attack.confidence)))
             for sent in attack.sentences:
                 self.mention(node, self.x.sentence_spans[sent])
             self.report(node, attack)
@@ -240,7 +239,7 @@ class _Writer:
         g.add((node, RDF.type, CKG.Report))
         g.add((node, CKG.about, attack_node))
         self.figures(node, attack.own_killed, attack.own_injured, [])
-        g.add((node, X.confidence, _decimal(attack.confidence)))
+        g.add((node, CKG.confidence, _decimal(attack.confidence)))
         for sent in attack.figure_sentences or attack.sentences:
             self.mention(node, self.x.sentence_spans[sent])
 
@@ -252,10 +251,10 @@ class _Writer:
             g.add((node, CKG.injured, Literal(value, datatype=XSD.nonNegativeInteger)))
         for loss in losses:
             loss_node = URIRef(f"{node}-{loss.how}-{slugify(loss.equipment)}")
-            g.add((node, X.destroyed if loss.how == "destroyed" else X.damaged, loss_node))
-            g.add((loss_node, RDF.type, X.EquipmentLoss))
-            g.add((loss_node, X.equipment, Literal(loss.equipment)))
-            g.add((loss_node, X.count, Literal(loss.count, datatype=XSD.nonNegativeInteger)))
+            g.add((node, CKG.destroyed if loss.how == "destroyed" else CKG.damaged, loss_node))
+            g.add((loss_node, RDF.type, CKG.EquipmentLoss))
+            g.add((loss_node, CKG.equipment, Literal(loss.equipment)))
+            g.add((loss_node, CKG["count"], Literal(loss.count, datatype=XSD.nonNegativeInteger)))  # CKG.count is str.count
 
     def claims(self) -> None:
         g = self.graph
@@ -272,6 +271,6 @@ class _Writer:
                 kind, key = claim.about.split(":", 1)
                 g.add((node, CKG.about, self.iri(kind, key)))
             self.figures(node, claim.killed, claim.injured, claim.losses)
-            g.add((node, X.statement, Literal(self.text[start:end])))
-            g.add((node, X.confidence, _decimal(claim.confidence)))
+            g.add((node, CKG.statement, Literal(self.text[start:end])))
+            g.add((node, CKG.confidence, _decimal(claim.confidence)))
             self.mention(node, claim.span)
