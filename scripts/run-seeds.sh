@@ -8,13 +8,16 @@ bash scripts/setup.sh
 echo
 echo "Attacks in the graph (who, where, when, killed):"
 .venv/bin/kg query --format csv '
-SELECT ?attack ?type ?perpetrator ?place ?date ?killed WHERE {
-  ?a a ckg:Attack ; rdfs:label ?attack ; a ?t .
-  ?t rdfs:label ?type . FILTER(?t != ckg:Attack)
-  OPTIONAL { ?a ckg:perpetrator/rdfs:label ?perpetrator }
-  OPTIONAL { ?a ckg:location/rdfs:label ?place }
-  OPTIONAL { ?a ckg:date ?date }
-  OPTIONAL { ?a ckg:killed ?killed }
-} ORDER BY ?date LIMIT 20'
+SELECT ?attack (GROUP_CONCAT(DISTINCT ?typeName; separator=", ") AS ?type)
+       (GROUP_CONCAT(DISTINCT ?who; separator="; ") AS ?perpetrator)
+       (GROUP_CONCAT(DISTINCT ?where; separator="; ") AS ?place)
+       (MIN(STR(?when)) AS ?date) (MAX(?dead) AS ?killed)
+WHERE {
+  ?attack a ?t . ?t rdfs:subClassOf+ ckg:Attack ; rdfs:label ?typeName .
+  OPTIONAL { ?attack ckg:perpetrator/rdfs:label ?who }
+  OPTIONAL { ?attack ckg:location/rdfs:label ?where }
+  OPTIONAL { ?attack ckg:date ?when }
+  OPTIONAL { ?attack ckg:killed ?dead }
+} GROUP BY ?attack ORDER BY ?date'
 echo
 echo "Browse it: .venv/bin/kg serve   then open http://127.0.0.1:5000/"
