@@ -199,6 +199,24 @@ class _Writer:
         who = slugify(attack.perpetrators[0]) if attack.perpetrators else "unknown-perpetrator"
         return mint("attack", f"{attack.type}-{when}-{where}-{who}")
 
+    def attack_label(self, attack) -> str:
+        """A name built from the same facts as the attack's IRI, so every article writes the same one.
+
+        For example "airstrike by Syrian government forces in Ar Raqqah, 2014-09-06".
+        """
+        what = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", attack.type).lower()
+        parts = [what]
+        if attack.perpetrators:
+            parts.append(f"by {self.entity_label('actor', attack.perpetrators[0])}")
+        if attack.places:
+            parts.append(f"in {self.entity_label('place', attack.places[0])}")
+        when = next(iter(sorted(attack.dates)), None)
+        return " ".join(parts) + (f", {when}" if when else "")
+
+    def entity_label(self, kind: str, key: str) -> str:
+        entity = self.x.entities.get((kind, key))
+        return entity.label if entity else key
+
     def target_iri(self, key: str) -> URIRef:
         return self.iri("actor", key) if ("actor", key) in self.x.entities else self.iri("place", key)
 
@@ -207,6 +225,7 @@ class _Writer:
         g = self.graph
         for node, attack in zip(self.attack_nodes, self.x.attacks):
             g.add((node, RDF.type, CKG.Attack))
+            g.add((node, RDFS.label, Literal(self.attack_label(attack))))
             if attack.type != "Attack":
                 g.add((node, RDF.type, CKG[attack.type]))
             for prop, keys, kind in ((CKG.perpetrator, attack.perpetrators, "actor"), (CKG.victim, attack.victims, "actor"), (CKG.location, attack.places, "place")):

@@ -214,7 +214,7 @@ def test_endpoint_over_a_remote_store(tmp_path):
     oxigraph = Path(sys.executable).parent / "oxigraph"
     if not oxigraph.exists():
         pytest.skip("needs the oxigraph server (PyPI package oxigraph)")
-    store = build_store(tmp_path / "store", graphs=graphs_from_trig(DATA))
+    store = build_store(tmp_path / "store", sources=(), graphs=graphs_from_trig(DATA))
     port = free_port()
     backend = subprocess.Popen([str(oxigraph), "serve", "--location", str(store), "--bind", f"127.0.0.1:{port}",
                                ], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
