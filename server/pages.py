@@ -148,20 +148,20 @@ def _queryable(iri: str) -> bool:
     return True
 
 
+_VIEWS = {
+    "attack": ("attack.html", entities.attack_view),
+    "actor": ("actor.html", entities.actor_view),
+    "place": ("place.html", entities.place_view),
+    "article": ("article.html", entities.article_view),
+}
+
+
 def _view(kind: str, iri: str) -> tuple[str, dict]:
     """The template and data for an entity page of ``kind``."""
-    if kind == "attack":
-        view = entities.attack_view(iri)
-        return "attack.html", {"view": view, "entity": view.entity}
-    if kind == "actor":
-        view = entities.actor_view(iri)
-        return "actor.html", {"view": view, "entity": view.entity}
-    if kind == "place":
-        view = entities.place_view(iri)
-        return "place.html", {"view": view, "entity": view.entity}
-    if kind == "article":
-        view = entities.article_view(iri)
-        return "article.html", {"view": view, "entity": view.entity}
+    if kind in _VIEWS:
+        template, build = _VIEWS[kind]
+        view = build(iri)
+        return template, {"view": view, "entity": view.entity}
     if kind == "claim":
         entity_view = entities.describe(iri)
         about = [entities.attack_view(v.iri) for v in entity_view.all(str(CKG.about))[:5] if v.kind == "attack"]
