@@ -65,62 +65,7 @@ def graph_download(graph: str, fmt: Format, filename: str, *, inline: bool = Tru
     """One named graph (an article's, or the ontology) in ``fmt``, streamed; the quad formats
     keep the graph's name."""
     store = get_store()
-    if not fmt.quads:
-        return download(lambda out: store.dump(out, fmt.engine, graph=graph), fmt, filename, inline=inline)
-
-    def write(out: BinaryIO) -> None:
-        named = NamedGraphWriter(out, graph, trig=fmt.name == "trig")
-        store.dump(named, rdf_format("ntriples").engine, graph=graph)
-        named.close()
-
-    return download(write, fmt, filename, inline=inline)
-
-
-class NamedGraphWriter:
-    """Turns the N-Triples of one graph into N-Quads or TriG of that graph, line by line.
-
-    (``GraphStore.dump(graph=...)`` writes a graph's triples without its name.)
-
-    >>> import io
-    >>> buffer = io.BytesIO()
-    >>> writer = NamedGraphWriter(buffer, "http://g/1", trig=False)
-    >>> writer.write(b"<http://s> <http://p> ")
-    22
-    >>> writer.write(b'"o" .\\n'); writer.close()
-    6
-    >>> buffer.getvalue()
-    b'<http://s> <http://p> "o" <http://g/1> .\\n'
-    """
-
-    def __init__(self, out: BinaryIO, graph: str, *, trig: bool) -> None:
-        self.out, self.trig, self.pending = out, trig, b""
-        self.name = f"<{graph}>".encode()
-        if trig:
-            out.write(self.name + b" {\n")
-
-    def write(self, data: bytes) -> int:
-        lines = (self.pending + bytes(data)).split(b"\n")
-        self.pending = lines.pop()
-        for line in lines:
-            self._line(line)
-        return len(data)
-
-    def _line(self, line: bytes) -> None:
-        line = line.rstrip()
-        if not line:
-            return
-        if not self.trig and line.endswith(b"."):
-            line = line[:-1].rstrip() + b" " + self.name + b" ."
-        self.out.write(line + b"\n")
-
-    def flush(self) -> None:
-        self.out.flush()
-
-    def close(self) -> None:
-        self._line(self.pending)
-        self.pending = b""
-        if self.trig:
-            self.out.write(b"}\n")
+    return download(lambda out: store.dump(out, fmt.engine, graph=graph), fmt, filename, inline=inline)
 
 
 @bp.get("/export.<suffix>")

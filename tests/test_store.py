@@ -113,3 +113,12 @@ def test_a_user_update_keeps_the_union_in_step(store):
     assert {r["o"].value for r in store.query("SELECT ?o WHERE { ?s <http://e.x/p> ?o }")} == {"one", "added"}
     store.update("DROP GRAPH <http://e.x/graph/1> # and a trailing comment")
     assert {r["o"].value for r in store.query("SELECT ?o WHERE { ?s <http://e.x/p> ?o }")} == {"added"}
+
+
+def test_dumping_one_graph_as_quads_keeps_its_name(store):
+    store.put_graph(G1, NT)
+    store.put_graph(G2, b'<http://e.x/b> <http://e.x/p> "two" .\n')
+    quads = io.BytesIO()
+    store.dump(quads, ox.RdfFormat.N_QUADS, graph=G1)
+    lines = quads.getvalue().decode().splitlines()
+    assert len(lines) == 2 and all(line.endswith(f"<{G1}> .") for line in lines)

@@ -81,8 +81,8 @@ class GraphStore(ABC):
 
     @abstractmethod
     def dump(self, out: BinaryIO, format: ox.RdfFormat, *, graph: str | None = None) -> None:
-        """Stream the store (or one graph) to ``out``: quad formats get every named graph, triple
-        formats the union."""
+        """Stream the store to ``out``: quad formats get every named graph, triple formats the union.
+        With ``graph``, that graph only (named, in the quad formats)."""
 
     def __len__(self) -> int:
         """Number of quads in the named graphs (the union's copies are not counted)."""

@@ -62,8 +62,10 @@ class OxigraphStore(GraphStore):
         self._store.update(sparql)
 
     def dump(self, out: BinaryIO, format: ox.RdfFormat, *, graph: str | None = None) -> None:
-        if graph is not None:
+        if graph is not None and format in _TRIPLE_FORMATS:
             self._store.dump(out, format, from_graph=ox.NamedNode(graph))
+        elif graph is not None:
+            ox.serialize(self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)), out, format)
         elif format in _TRIPLE_FORMATS:
             self._store.dump(out, format, from_graph=ox.DefaultGraph())
         else:

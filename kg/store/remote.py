@@ -56,10 +56,12 @@ class RemoteSparqlStore(GraphStore):
         self._send("POST", self.update_url, sparql.encode(), "application/sparql-update")
 
     def dump(self, out: BinaryIO, format: ox.RdfFormat, *, graph: str | None = None) -> None:
+        quads = format in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG)
         if graph is not None:
             triples = self.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {_iri(graph)} {{ ?s ?p ?o }} }}")
-            ox.serialize(triples, out, format)
-        elif format in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
+            name = ox.NamedNode(graph)
+            ox.serialize((ox.Quad(t.subject, t.predicate, t.object, name) for t in triples) if quads else triples, out, format)
+        elif quads:
             rows = self.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
             ox.serialize((ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows), out, format)
         else:
