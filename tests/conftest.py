@@ -55,6 +55,18 @@ def store_dir(tmp_path_factory) -> Path:
     return build_store(tmp_path_factory.mktemp("seed-store") / "store")
 
 
+@pytest.fixture(scope="session")
+def seed_store(store_dir, tmp_path_factory):
+    """The seed store opened for reading through SPARQL (a copy, so apps can still open ``store_dir``)."""
+    from kg.store import open_store
+
+    copy = tmp_path_factory.mktemp("seed-store-open") / "store"
+    shutil.copytree(store_dir, copy)
+    store = open_store(copy)
+    yield store
+    store.close()
+
+
 @pytest.fixture
 def store_copy(store_dir, tmp_path) -> Path:
     """A private copy of the seed store that a test may change."""

@@ -12,11 +12,7 @@ a few SELECT queries, so a failing assertion can print what the store does hold.
 """
 from __future__ import annotations
 
-import atexit
-import functools
 import math
-import shutil
-import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,39 +24,6 @@ from kg.vocab import CKG_NS
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS_DIR = REPO / "seeds"
-
-
-# --- building a store -----------------------------------------------------------------------------
-
-def build_store(paths, directory):
-    """Ingest ``paths`` into a new embedded store in ``directory`` exactly as ``kg ingest`` does
-    (ontology graph included); returns the open store and the ingest summary."""
-    from kg.cli import ensure_ontology
-    from kg.ingest import ingest
-    from kg.store import open_store
-
-    store = open_store(str(directory))
-    ensure_ontology(store)
-    summary = ingest([str(p) for p in paths], store, workers=1)
-    return store, summary
-
-
-@functools.lru_cache(maxsize=1)
-def seeds_store():
-    """The store built from ``seeds/``, once per test session (shared by every module that asks).
-
-    For a conftest fixture: ``seed_store = pytest.fixture(scope="session")(kgtest.seeds_store)``.
-    """
-    directory = Path(tempfile.mkdtemp(prefix="kgtest-seeds-"))
-    store, summary = build_store([SEEDS_DIR], directory / "store")
-    assert not summary.rejected, f"seed articles rejected: {[str(r) for r in summary.rejected]}"
-
-    def cleanup():
-        store.close()
-        shutil.rmtree(directory, ignore_errors=True)
-
-    atexit.register(cleanup)
-    return store
 
 
 def source_of(article_file: Path) -> str:

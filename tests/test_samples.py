@@ -14,8 +14,8 @@ SAMPLES = sorted(p for p in SEEDS_DIR.glob("1*.txt"))
 
 
 @pytest.fixture(scope="module")
-def store():
-    return kgtest.seeds_store()
+def store(seed_store):
+    return seed_store
 
 
 class Sample:

@@ -11,8 +11,8 @@ SYRIA = ("syria", "syrian arab republic")
 
 
 @pytest.fixture(scope="module")
-def store():
-    return kgtest.seeds_store()
+def store(seed_store):
+    return seed_store
 
 
 @pytest.fixture(scope="module")
