@@ -92,14 +92,14 @@ def _built_items(items: Iterator[Article | Rejected], store: GraphStore, workers
         from kg.rdf import graph_iri
 
         for item in items:
-            if isinstance(item, Article) and store.has_graph(str(graph_iri(item))):
-                yield Built(item, str(graph_iri(item)), b"", 0)  # unchanged: nothing to extract
+            graph = str(graph_iri(item)) if isinstance(item, Article) else None
+            if graph and store.has_graph(graph):
+                yield Built(item, graph, b"", 0)  # unchanged: nothing to extract
             else:
                 yield item
 
     if workers <= 1:
-        for item in todo():
-            yield item if isinstance(item, (Rejected, Built)) else build(item)
+        yield from map(_build_or_pass, todo())
         return
     context = multiprocessing.get_context("forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn")
     with context.Pool(workers, initializer=_warm_up) as pool:
