@@ -33,7 +33,10 @@ def cli() -> None:
 @store_option
 @click.option("--workers", "-j", default=1, show_default=True, type=click.IntRange(1, 64), help="Extraction processes.")
 @click.option("--max-bytes", default=5_000_000, show_default=True, type=click.IntRange(1), help="Largest article accepted.")
-def ingest(paths, store_dir, workers, max_bytes) -> None:
+@click.option("--pipeline", envvar="KG_PIPELINE", default="learned", show_default=True,
+              help="Extraction pipeline: 'learned' (trained attacks, arguments and claims), 'rules' (the rule-based "
+              "baseline) or the path of a pipeline file (also KG_PIPELINE).")
+def ingest(paths, store_dir, workers, max_bytes, pipeline) -> None:
     """Read articles from PATHS (files or folders) into the store.
 
     Plain text (.txt) and HTML (.html) articles, each with optional metadata in a sidecar NAME.json
@@ -42,8 +45,16 @@ def ingest(paths, store_dir, workers, max_bytes) -> None:
     article replaces its earlier version. A file that is not an article is rejected by name and the
     rest go on; the exit code is 1 if anything was rejected.
     """
+    import os
+
+    from kg.extract.pipeline import pipeline_path
     from kg.ingest import ingest as run_ingest
 
+    try:
+        pipeline_path(pipeline)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--pipeline") from None
+    os.environ["KG_PIPELINE"] = pipeline  # worker processes inherit it
     with _open(store_dir, create=True) as store, _progress(paths) as tick:
         ensure_ontology(store)
         summary = run_ingest(paths, store, workers=workers, max_bytes=max_bytes, on_item=tick)

@@ -6,7 +6,6 @@ bash scripts/setup.sh
 status=0
 .venv/bin/python -m pytest "$@" || status=$?
 if [ "$status" -eq 5 ]; then
-    echo "pytest collected no tests"
-    status=0
+    echo "pytest collected no tests: that is a failure" >&2
 fi
 exit "$status"

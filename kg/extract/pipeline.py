@@ -1,11 +1,16 @@
 """The extraction pipeline: small named components run in the order the configuration gives.
 
 Each component is a function ``State -> None`` registered under a name with :func:`component`.
-The order is read from ``kg/data/pipeline.cfg`` (one name per line), so a step can be reordered
-or switched off without touching code, as in spaCy's ``config.cfg``.
+The order is read from a configuration file (one name per line), so a step can be reordered or
+switched off without touching code, as in spaCy's ``config.cfg``. Two ship in ``kg/data/``:
+``pipeline.cfg`` (the default: learned attacks and claims) and ``pipeline-rules.cfg`` (the
+rule-based extractor alone, kept as the baseline every learned figure is compared with). The
+``KG_PIPELINE`` environment variable (or ``kg ingest --pipeline``) picks one by name (``learned``,
+``rules``) or by path.
 """
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable
@@ -14,6 +19,20 @@ from kg.extract.model import State
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 PIPELINE_CFG = DATA_DIR / "pipeline.cfg"
+NAMED_PIPELINES = {"learned": PIPELINE_CFG, "rules": DATA_DIR / "pipeline-rules.cfg"}
+
+
+def pipeline_path(choice: str | None = None) -> Path:
+    """The configuration chosen by name or path (``choice``, else ``KG_PIPELINE``, else the default).
+
+    >>> pipeline_path("rules").name, pipeline_path("learned").name
+    ('pipeline-rules.cfg', 'pipeline.cfg')
+    """
+    choice = choice or os.environ.get("KG_PIPELINE") or "learned"
+    path = NAMED_PIPELINES.get(choice) or Path(choice)
+    if not path.is_file():
+        raise ValueError(f"no extraction pipeline {choice!r}: give {' or '.join(NAMED_PIPELINES)}, or the path of a pipeline file")
+    return path
 
 Component = Callable[[State], None]
 _REGISTRY: dict[str, Component] = {}
@@ -39,9 +58,14 @@ def read_config(path: Path = PIPELINE_CFG) -> list[str]:
     return names
 
 
+def configured_pipeline(path: Path | None = None) -> tuple[tuple[str, Component], ...]:
+    """The configured components (``path``, else :func:`pipeline_path`), checked: an unknown name
+    is an error naming the file."""
+    return _load_pipeline(path or pipeline_path())
+
+
 @lru_cache(maxsize=None)
-def configured_pipeline(path: Path = PIPELINE_CFG) -> tuple[tuple[str, Component], ...]:
-    """The configured components, checked: an unknown name is an error naming the file."""
+def _load_pipeline(path: Path) -> tuple[tuple[str, Component], ...]:
     _import_components()
     steps = []
     for name in read_config(path):
