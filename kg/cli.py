@@ -147,6 +147,36 @@ def validate(store_dir, no_reasoner) -> None:
 
 
 @cli.command()
+@click.option("--train", "train_dir", default="../shared/eval/train", show_default=True, type=click.Path(file_okay=False),
+              help="Folder of the annotated training sets (wikievents_train, m2e2_train, polnear_train .jsonl).")
+@click.option("--dev", "dev_dir", default="../shared/eval/dev", show_default=True, type=click.Path(file_okay=False),
+              help="Folder of the dev sets the thresholds are tuned on (wikievents_dev, polnear_dev .jsonl).")
+@click.option("--output", "-o", default=None, type=click.Path(file_okay=False),
+              help="Where to write the trained components and model card (default: the package's kg/models/ckg_en).")
+@click.option("--config", "config_path", default=None, type=click.Path(dir_okay=False, exists=True),
+              help="Training configuration (default kg/data/train.cfg).")
+@click.option("--cache", default=None, type=click.Path(file_okay=False), help="Keep the parsed training texts here between runs.")
+@click.option("--limit", default=None, type=click.IntRange(1), help="Use only the first N texts of each set (a quick check).")
+def train(train_dir, dev_dir, output, config_path, cache, limit) -> None:
+    """Train the learned extraction components (attack triggers and arguments, attribution cues and
+    sources) on public annotated news, tune them on dev, and write the weights with a model card.
+
+    Deterministic: the configuration's seed fixes every random choice, so the same command gives
+    the same weights and scores. CPU only.
+    """
+    from kg.extract.learned import MODEL_DIR
+    from kg.train import CONFIG_PATH, TrainingDataMissing, train as run_training
+
+    try:
+        card = run_training(Path(train_dir), Path(dev_dir), Path(output) if output else MODEL_DIR,
+                            Path(config_path) if config_path else CONFIG_PATH, Path(cache) if cache else None, limit,
+                            log=lambda line: click.echo(line, err=True))
+    except TrainingDataMissing as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"trained in {card['seconds']} s; {card['size_bytes'] / 1e6:.1f} MB written to {output or MODEL_DIR}", err=True)
+
+
+@cli.command()
 @store_option
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)

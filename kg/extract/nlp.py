@@ -22,7 +22,12 @@ class ModelMissing(RuntimeError):
 
 @lru_cache(maxsize=1)
 def load_model():
-    """The English pipeline, loaded by package name."""
+    """The English pipeline, loaded once per process."""
+    return english_pipeline()
+
+
+def english_pipeline():
+    """A new English pipeline, loaded by package name (callers may add components to it)."""
     import spacy
 
     for name in MODEL_PACKAGES:
@@ -33,13 +38,33 @@ def load_model():
     raise ModelMissing(f"no spaCy English model installed; install one of: {', '.join(MODEL_PACKAGES)}")
 
 
-def parse_texts(texts: list[str]):
+@lru_cache(maxsize=1)
+def load_learned_model():
+    """The English pipeline with the trained components of ``kg/models/ckg_en`` after its ``ner``."""
+    from kg.extract.learned import load_components
+
+    return load_components(english_pipeline())
+
+
+def parse_texts(texts: list[str], nlp=None):
     """spaCy docs for ``texts``, in order."""
-    return list(load_model().pipe(texts, batch_size=64))
+    return list((nlp or load_model()).pipe(texts, batch_size=64))
 
 
 @component("parse")
 def parse(state: State) -> None:
+    """Parse every segment worth reading with the English pipeline."""
+    _parse(state, load_model())
+
+
+@component("parse-learned")
+def parse_learned(state: State) -> None:
+    """Parse as ``parse`` does, then run the trained components (attack triggers and arguments,
+    attribution cues and sources) on the same docs."""
+    _parse(state, load_learned_model())
+
+
+def _parse(state: State, nlp) -> None:
     """Parse every segment worth reading; a tweet is parsed up to its author line."""
     jobs = []
     budget = MAX_PARSED_CHARS
@@ -50,7 +75,7 @@ def parse(state: State) -> None:
         end = min(end, segment.start + budget)
         budget -= end - segment.start
         jobs.append((segment, state.text[segment.start:end]))
-    for (segment, _), doc in zip(jobs, parse_texts([text for _, text in jobs])):
+    for (segment, _), doc in zip(jobs, parse_texts([text for _, text in jobs], nlp)):
         ents = list(doc.ents)
         for sent in doc.sents:
             if sent.text.strip():

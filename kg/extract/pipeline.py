@@ -82,4 +82,4 @@ def run(state: State, steps=None) -> State:
 
 
 def _import_components() -> None:
-    from kg.extract import actors, attacks, boilerplate, claims, consolidate, coref, figures, metadata, nlp, places  # noqa: F401
+    from kg.extract import actors, attacks, boilerplate, claims, consolidate, coref, figures, learned_steps, metadata, nlp, places  # noqa: F401

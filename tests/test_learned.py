@@ -1,0 +1,126 @@
+"""The learned components: the shipped model loads and finds what it was trained to find; `kg train`
+runs, deterministically, on a small slice of training data; the weights round-trip."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kg.extract import learned
+from kg.extract.learned import CUE_KEY, TRIGGER_KEY, load_components
+from kg.extract.nlp import english_pipeline, load_learned_model
+
+SHARED_TRAIN = Path(__file__).resolve().parents[2] / "shared" / "eval" / "train"
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_learned_model()
+
+
+def test_shipped_model_is_in_the_package_and_small():
+    files = [p for p in learned.MODEL_DIR.rglob("*") if p.is_file()]
+    assert {p.parent.name for p in files} >= set(learned.COMPONENTS)
+    assert sum(p.stat().st_size for p in files) <= 40_000_000
+    card = json.loads((learned.MODEL_DIR / "meta.json").read_text())
+    assert set(card["components"]) == set(learned.COMPONENTS)
+    assert all(0 < c["dev"]["f1"] <= 1 for c in card["components"].values())
+
+
+def test_components_run_after_the_parse_and_ner(nlp):
+    names = nlp.pipe_names
+    assert names.index("ner") < names.index("ckg_attack_triggers") < names.index("ckg_attack_arguments")
+    assert names.index("ckg_attribution_cues") < names.index("ckg_attribution_sources")
+
+
+def test_an_airstrike_is_a_trigger_with_its_place_and_victims(nlp):
+    doc = nlp("Syrian government warplanes bombed a crowded market in the town of Maarat al-Numan on Monday, killing 12 civilians.")
+    triggers = [span.text for span in doc.spans[TRIGGER_KEY]]
+    assert "bombed" in triggers
+    bombed = next(span for span in doc.spans[TRIGGER_KEY] if span.text == "bombed")
+    roles = {(role, span.root.text) for role, span, _p in bombed._.ckg_arguments}
+    assert ("perpetrator", "warplanes") in roles or ("target", "market") in roles
+
+
+def test_peaceful_news_has_no_trigger(nlp):
+    doc = nlp("The central bank said on Tuesday that inflation slowed in March as food prices fell, and shares rose.")
+    assert list(doc.spans[TRIGGER_KEY]) == []
+
+
+def test_a_political_attack_is_not_an_armed_attack(nlp):
+    doc = nlp("Trump attacked Clinton over her emails during the debate in St. Louis on Sunday night.")
+    assert list(doc.spans[TRIGGER_KEY]) == []
+
+
+def test_a_cue_and_its_source(nlp):
+    doc = nlp("The Syrian Observatory for Human Rights said 14 people were killed in the raid.")
+    cues = list(doc.spans[CUE_KEY])
+    assert [c.text for c in cues] == ["said"]
+    sources = [span.text for _role, span, _p in cues[0]._.ckg_arguments]
+    assert sources and "Observatory" in sources[0]
+
+
+def test_missing_model_is_a_clear_error(tmp_path):
+    with pytest.raises(learned.ModelNotTrained, match=str(tmp_path)):
+        load_components(english_pipeline(), tmp_path)
+
+
+# --- training -------------------------------------------------------------------------------------
+
+def _write_tiny_data(folder: Path) -> None:
+    """A few records in the training sets' formats (not data to learn from: a check that the code runs)."""
+    folder.mkdir()
+    attack = {"doc_id": "t1", "text": "Rebels attacked an army post near Aleppo. The minister met the envoy.", "entities": [],
+              "events": [{"type": "Conflict.Attack", "trigger": "attacked", "trigger_char_span": [7, 15],
+                          "arguments": [{"role": "Attacker", "text": "Rebels", "char_span": [0, 6]},
+                                        {"role": "Target", "text": "post", "char_span": [24, 28]},
+                                        {"role": "Place", "text": "Aleppo", "char_span": [34, 40]}]}]}
+    quiet = {"doc_id": "t2", "text": "Shares rose on Monday after the bank cut rates.", "entities": [], "events": []}
+    said = "The ministry said the talks would resume. Officials told reporters the deal was close."
+    polnear = {"doc_id": "p1", "annotator": "ab12", "text": said, "attributions": [
+        {"Source": [{"text": "The ministry", "char_spans": [[0, 12]]}], "Cue": [{"text": "said", "char_spans": [[13, 17]]}],
+         "Content": [{"text": "the talks would resume", "char_spans": [[18, 40]]}]},
+        {"Source": [{"text": "Officials", "char_spans": [[42, 51]]}], "Cue": [{"text": "told", "char_spans": [[52, 56]]}],
+         "Content": [{"text": "the deal was close", "char_spans": [[66, 84]]}]}]}
+    for name, records in (("wikievents_train", [attack, quiet]), ("m2e2_train", [quiet]), ("polnear_train", [polnear]),
+                          ("wikievents_dev", [attack]), ("polnear_dev", [polnear])):
+        (folder / f"{name}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+
+
+def _train(data: Path, out: Path, limit=None) -> dict:
+    from kg.train import train
+
+    return train(data, data, out, limit=limit, log=lambda line: None)
+
+
+def test_kg_train_writes_weights_and_a_model_card_deterministically(tmp_path):
+    data = tmp_path / "data"
+    _write_tiny_data(data)
+    first, second = _train(data, tmp_path / "a"), _train(data, tmp_path / "b")
+    assert first["components"] == second["components"]
+    for name in learned.COMPONENTS:
+        assert (tmp_path / "a" / name / "model").read_bytes() == (tmp_path / "b" / name / "model").read_bytes()
+    card = (tmp_path / "a" / "README.md").read_text()
+    assert "Dev scores per component" in card and "ckg_attack_triggers" in card
+    nlp = load_components(english_pipeline(), tmp_path / "a")
+    assert nlp.pipe_names[-4:] == list(learned.COMPONENTS)
+
+
+def test_kg_train_command_names_a_missing_folder(tmp_path):
+    from click.testing import CliRunner
+
+    from kg.cli import cli
+
+    result = CliRunner().invoke(cli, ["train", "--train", str(tmp_path / "nope"), "--dev", str(tmp_path), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert "nope" in result.output and "no such file" in result.output
+
+
+@pytest.mark.skipif(not SHARED_TRAIN.is_dir(), reason="the shared training data is not on this machine")
+def test_kg_train_on_a_slice_of_the_real_training_data(tmp_path):
+    from kg.train import train
+
+    card = train(SHARED_TRAIN, SHARED_TRAIN.parent / "dev", tmp_path / "out", limit=12, log=lambda line: None)
+    assert card["components"]["ckg_attack_triggers"]["train"]["positives"] > 0
+    assert card["components"]["ckg_attribution_cues"]["train"]["positives"] > 0
