@@ -232,13 +232,59 @@ def test_documents_whose_stored_text_differs_are_counted_as_misaligned():
     assert misaligned == 1 and pairs[0][1].attacks == []
 
 
-def test_end_to_end_on_a_tiny_data_folder_reports_every_dataset(data_dir):
+def test_end_to_end_on_a_tiny_data_folder_reports_every_dataset_for_each_pipeline(data_dir, tmp_path):
     (data_dir / "wires.jsonl").write_text(json.dumps({"id": "r1", "title": "COCOA", "text": "Cocoa rose."}) + "\n")
-    report = quality.evaluate(data_dir, limit=1, workers=1, corpus=data_dir / "wires.jsonl", newswires=1)
-    assert set(report["datasets"]) == {"wikievents", "rams", "fakes", "polnear", "reuters"}
-    assert all(r["documents"] == 1 and r["stored"] == 1 and r["misaligned"] == 0 for r in report["datasets"].values())
-    assert "5 added" in report["ingest"]["summary"]
-    assert "attack detection" in quality.table(report)
+    report = quality.evaluate(data_dir, limit=1, workers=1, keep=tmp_path / "kept", corpus=data_dir / "wires.jsonl", newswires=1)
+    assert report["pipelines"] == ["rules", "learned"] and set(report["runs"]) == {"rules", "learned"}
+    assert sorted(p.name for p in (tmp_path / "kept").iterdir()) == ["store-learned", "store-rules"]
+    for run in report["runs"].values():
+        assert set(run["datasets"]) == {"wikievents", "rams", "fakes", "polnear", "reuters"}
+        assert all(r["documents"] == 1 and r["stored"] == 1 and r["misaligned"] == 0 for r in run["datasets"].values())
+        assert "5 added" in run["ingest"]["summary"]
+    text = quality.table(report)
+    assert "attack sentences P/R/F1" in text and "delta learne−rules" in text
+
+
+def test_one_pipeline_alone_is_scored_without_a_delta(data_dir):
+    report = quality.evaluate(data_dir, limit=1, workers=1, pipelines=("rules",))
+    assert list(report["runs"]) == ["rules"]
+    assert "delta" not in quality.table(report)
+
+
+# --- the side-by-side table -------------------------------------------------------------------------
+
+def run_report(precision, place, stored=1):
+    """A one-pipeline run with a detection figure on WikiEvents and a place figure on FA-KES."""
+    detection = {"attack_sentences": {"precision": precision, "recall": 0.5, "f1": 0.5, "tp": 1, "fp": 1, "fn": 1},
+                 "argument_recall": {"victim": {"recall": None, "recalled": 0, "gold": 0}}}
+    places = {"place": {"accuracy": place, "any_attack_place": place, "predicted": 1, "n": 2},
+              "date": {"accuracy": 0.0, "within_1_day": 0.0, "predicted": 0, "n": 2}}
+    return {"ingest": {"summary": "2 added", "seconds": 1.0},
+            "datasets": {"wikievents": {"documents": 1, "stored": stored, "misaligned": 0, **detection},
+                         "fakes": {"documents": 2, "stored": 2, "misaligned": 0, **places}}}
+
+
+def test_the_table_puts_each_measure_on_one_row_with_both_pipelines_and_the_delta():
+    report = {"data": "d", "pipelines": ["rules", "learned"], "runs": {"rules": run_report(0.5, 0.25), "learned": run_report(0.75, 0.5, stored=0)}}
+    rows = {(name, measure): (figures, counts) for name, measure, figures, counts in quality.side_by_side(report)}
+    assert rows["wikievents", "attack sentences P/R/F1"] == ([(0.5, 0.5, 0.5), (0.75, 0.5, 0.5)], "tp=1 fp=1 fn=1")
+    assert rows["fakes", "place: main attack place acc"][0] == [(0.25,), (0.5,)]
+    assert rows["wikievents", "documents stored (share)"] == ([(1.0,), (0.0,)], "1 docs, 1 stored | 1 docs, 0 stored")
+    assert rows["wikievents", "argument recall: victim"][0] == [(None,), (None,)]
+    lines = quality.table(report).splitlines()
+    [detection] = [line for line in lines if "attack sentences" in line]
+    assert detection.split()[4:7] == ["0.500/0.500/0.500", "0.750/0.500/0.500", "+0.250/+0.000/+0.000"]
+    [place] = [line for line in lines if "main attack place" in line]
+    assert "0.250" in place and "+0.250" in place
+    [victim] = [line for line in lines if "victim" in line]
+    assert victim.split()[4:7] == ["—", "—", "—"]
+
+
+def test_pipelines_option_wants_distinct_names():
+    assert quality.pipeline_list("learned") == ("learned",)
+    for bad in ("", "rules,rules", " , "):
+        with pytest.raises(Exception):
+            quality.pipeline_list(bad)
 
 
 # --- an oracle scores perfectly -------------------------------------------------------------------
