@@ -35,6 +35,16 @@ DEFAULT_PIPELINES = ("rules", "learned")  # the baseline first: deltas are last 
 URL_BASE = "https://eval.invalid/"
 ROLE_MAP = {"attacker": "perpetrator", "target": "target", "victim": "victim", "place": "location"}
 ROLES = ("perpetrator", "target", "victim", "location")
+CKG = "https://w3id.org/ckg/ontology#"
+# gold attack subtypes (lowercased) → the ckg: attack classes that are the right type for them
+TYPE_CLASSES = {
+    "conflict.attack.airstrikemissilestrike": {"Airstrike", "MissileStrike"},
+    "conflict.attack.bombing": {"Bombing"},
+    "conflict.attack.biologicalchemicalpoisonattack": {"ChemicalAttack"},
+    "conflict.attack.firearmattack": {"Shooting"},
+    "conflict.attack.selfdirectedbattle": {"ArmedClash"},
+    "conflict.attack.detonateexplode": {"Bombing"},  # WikiEvents
+}
 Span = tuple[int, int]
 
 
@@ -51,6 +61,7 @@ class GoldArgument:
 class GoldAttack:
     trigger: Span
     arguments: list[GoldArgument] = field(default_factory=list)
+    type: str = ""  # the annotated event type, lowercased: conflict.attack.bombing
 
 
 @dataclass
@@ -94,7 +105,7 @@ def event_doc(dataset: str, record: dict) -> GoldDoc:
             for arg in event.get("arguments", ())
             if arg["role"].lower() in ROLE_MAP
         ]
-        doc.attacks.append(GoldAttack(tuple(event["trigger_char_span"]), arguments))
+        doc.attacks.append(GoldAttack(tuple(event["trigger_char_span"]), arguments, event["type"].lower()))
     return doc
 
 
@@ -185,6 +196,7 @@ class AttackPred:
     spans: list[Span]
     dates: set[str] = field(default_factory=set)
     roles: dict[str, list[ValuePred]] = field(default_factory=dict)
+    types: set[str] = field(default_factory=set)  # local names of its ckg: classes under ckg:Attack
 
 
 @dataclass
@@ -208,6 +220,7 @@ QUERIES = {
         OPTIONAL { ?art dcterms:issued ?issued } }""",
     "attack_evidence": """SELECT DISTINCT ?node ?art ?s ?e WHERE { ?node a/rdfs:subClassOf* ckg:Attack ; ckg:evidence ?m .
         ?m ckg:inArticle ?art ; ckg:startOffset ?s ; ckg:endOffset ?e }""",
+    "attack_types": """SELECT DISTINCT ?node ?t WHERE { ?node a ?t . ?t rdfs:subClassOf* ckg:Attack }""",
     "attack_dates": """SELECT DISTINCT ?node ?d WHERE { ?node a/rdfs:subClassOf* ckg:Attack ; ckg:date ?d }""",
     "roles": """SELECT DISTINCT ?node ?role ?v WHERE { ?node a/rdfs:subClassOf* ckg:Attack ; ?role ?v .
         VALUES ?role { ckg:perpetrator ckg:target ckg:victim ckg:location } }""",
@@ -247,7 +260,10 @@ def read_predictions(store: Path, select=kg_select) -> dict[str, DocPred]:
     def value(iri: str, article: str) -> ValuePred:
         return ValuePred(iri, labels.get(iri, set()), value_spans.get(iri, {}).get(article, []), containers.get(iri, []))
 
-    dates, roles, claimed_by = defaultdict(set), defaultdict(list), defaultdict(list)
+    dates, roles, claimed_by, types = defaultdict(set), defaultdict(list), defaultdict(list), defaultdict(set)
+    for row in rows["attack_types"]:
+        if row["t"].startswith(CKG):
+            types[row["node"]].add(row["t"][len(CKG):])
     for row in rows["attack_dates"]:
         dates[row["node"]].add(str(row["d"])[:10])
     for row in rows["roles"]:
@@ -264,7 +280,7 @@ def read_predictions(store: Path, select=kg_select) -> dict[str, DocPred]:
             filled = defaultdict(list)
             for role, iri in roles.get(node, ()):
                 filled[role].append(value(iri, article))
-            by_article[article].attacks.append(AttackPred(sorted(spans), dates.get(node, set()), dict(filled)))
+            by_article[article].attacks.append(AttackPred(sorted(spans), dates.get(node, set()), dict(filled), types.get(node, set())))
     for node, articles in _evidence(rows["claim_evidence"]).items():
         for article, spans in articles.items():
             by_article[article].claims.append(ClaimPred(sorted(spans), [value(iri, article) for iri in claimed_by.get(node, ())]))
@@ -364,6 +380,13 @@ def value_matches(value: ValuePred, span: Span, text: str) -> bool:
     return any(overlaps(s, span) for s in value.spans) or text.strip().lower() in value.labels
 
 
+def attacks_at(pred: DocPred, spans: list[Span], trigger: Span) -> list[AttackPred]:
+    """The predicted attacks with evidence in the sentence of a gold trigger (none if the trigger is
+    in no sentence)."""
+    index = sentence_of(spans, trigger[0])
+    return [] if index is None else [a for a in pred.attacks if any_overlap(a.spans, [spans[index]])]
+
+
 def score_arguments(pairs: list[tuple[GoldDoc, DocPred]]) -> dict[str, dict]:
     """Recall of gold attack arguments by role, through the predicted attacks whose evidence lies in
     the gold trigger's sentence."""
@@ -371,14 +394,35 @@ def score_arguments(pairs: list[tuple[GoldDoc, DocPred]]) -> dict[str, dict]:
     for doc, pred in pairs:
         spans = sentences(doc.text)
         for attack in doc.attacks:
-            index = sentence_of(spans, attack.trigger[0])
-            matched = [a for a in pred.attacks if index is not None and any_overlap(a.spans, [spans[index]])]
+            matched = attacks_at(pred, spans, attack.trigger)
             for argument in attack.arguments:
                 gold[argument.role] += 1
                 if any(value_matches(v, argument.span, argument.text) for a in matched for v in a.roles.get(argument.role, ())):
                     recalled[argument.role] += 1
     return {role: {"recall": round(recalled[role] / gold[role], 4) if gold[role] else None, "recalled": recalled[role], "gold": gold[role]}
             for role in ROLES}
+
+
+def score_types(pairs: list[tuple[GoldDoc, DocPred]]) -> dict:
+    """Attack type: for each gold attack whose subtype maps to ckg: classes (:data:`TYPE_CLASSES`),
+    is a predicted attack with evidence in the trigger's sentence of one of them? Accuracy over the
+    mapped gold attacks (no attack there is wrong) and over those where some attack was detected."""
+    counts = defaultdict(Counter)  # subtype → gold, detected, right
+    for doc, pred in pairs:
+        spans = sentences(doc.text)
+        for attack in doc.attacks:
+            classes = TYPE_CLASSES.get(attack.type)
+            if not classes:
+                continue
+            found = attacks_at(pred, spans, attack.trigger)
+            subtype = counts[attack.type.rsplit(".", 1)[-1]]
+            subtype["gold"] += 1
+            subtype["detected"] += bool(found)
+            subtype["right"] += any(a.types & classes for a in found)
+    total = sum(counts.values(), Counter())
+    return {"accuracy": _ratio(total["right"], total["gold"]), "accuracy_detected": _ratio(total["right"], total["detected"]),
+            "right": total["right"], "detected": total["detected"], "gold": total["gold"],
+            "by_subtype": {name: dict(c) for name, c in sorted(counts.items())}}
 
 
 def place_key(name: str) -> str:
@@ -518,7 +562,8 @@ def score(dataset: str, pairs: list[tuple[GoldDoc, DocPred]]) -> dict:
     if dataset == "reuters":
         return {"documents": len(pairs), "false_alarms": score_false_alarms(pairs)}
     if dataset in ("wikievents", "rams"):
-        return {"documents": len(pairs), "attack_sentences": score_detection(pairs).as_dict(), "argument_recall": score_arguments(pairs)}
+        return {"documents": len(pairs), "attack_sentences": score_detection(pairs).as_dict(), "argument_recall": score_arguments(pairs),
+                "attack_type": score_types(pairs)}
     if dataset == "fakes":
         return {"documents": len(pairs), "place": score_places(pairs), "date": score_dates(pairs)}
     return {"documents": len(pairs), "claims": score_claims(pairs)}
@@ -611,6 +656,12 @@ def _argument_rows(result: dict) -> list[Row]:
     return [(f"argument recall: {role}", (r["recall"],), f"{r['recalled']}/{r['gold']}") for role, r in result["argument_recall"].items()]
 
 
+def _type_rows(result: dict) -> list[Row]:
+    t = result["attack_type"]
+    return [("attack type right acc", (t["accuracy"],), f"{t['right']}/{t['gold']} mapped gold attacks"),
+            ("attack type right, detected acc", (t["accuracy_detected"],), f"{t['right']}/{t['detected']} detected")]
+
+
 def _place_rows(result: dict) -> list[Row]:
     p = result["place"]
     return [("place: main attack place acc", (p["accuracy"],), f"predicted {p['predicted']}/{p['n']}"),
@@ -636,7 +687,7 @@ def _claim_rows(result: dict) -> list[Row]:
             ("claim source recall", (c["source_recall"],), f"of {c['gold_with_source']} with a source")]
 
 
-ROW_MAKERS = {"attack_sentences": _detection_rows, "argument_recall": _argument_rows, "place": _place_rows, "date": _date_rows,
+ROW_MAKERS = {"attack_sentences": _detection_rows, "argument_recall": _argument_rows, "attack_type": _type_rows, "place": _place_rows, "date": _date_rows,
               "false_alarms": _false_alarm_rows, "claims": _claim_rows}
 
 

@@ -56,7 +56,7 @@ def data_dir(tmp_path):
 
 def test_event_files_keep_attack_events_and_map_roles(data_dir):
     [doc] = quality.load(data_dir, "wikievents", limit=1)
-    assert [a.trigger for a in doc.attacks] == [(5, 11), (55, 58)]
+    assert [(a.trigger, a.type) for a in doc.attacks] == [((5, 11), "conflict.attack.unspecified"), ((55, 58), "conflict.attack.detonateexplode")]
     assert [(g.role, g.span, g.text) for g in doc.attacks[0].arguments] == [("perpetrator", (0, 4), "Jets"), ("location", (12, 17), "Raqqa")]
     assert len(quality.load(data_dir, "rams")) == 2
 
@@ -128,6 +128,30 @@ def test_argument_recall_by_evidence_overlap_or_label_only_through_matched_attac
     assert recall["victim"]["recall"] is None
     pred.attacks.append(AttackPred([(55, 58)], roles={"target": [homs_by_label]}))
     assert quality.score_arguments([(gold_events(), pred)])["target"]["recall"] == 1.0
+
+
+def test_attack_type_right_wrong_or_missing_on_the_mapped_gold_attacks_only():
+    # gold: an unmapped Conflict.Attack.Unspecified in sentence 0, a DetonateExplode (→ Bombing) in sentence 2
+    def types(*attacks):
+        return quality.score_types([(gold_events(), DocPred(attacks=list(attacks)))])
+
+    right = types(AttackPred([(0, 4)], types={"Airstrike"}), AttackPred([(55, 58)], types={"Bombing"}))
+    assert (right["accuracy"], right["accuracy_detected"], right["right"], right["detected"], right["gold"]) == (1.0, 1.0, 1, 1, 1)
+    assert right["by_subtype"] == {"detonateexplode": {"gold": 1, "detected": 1, "right": 1}}
+    wrong = types(AttackPred([(48, 52)], types={"Shooting"}))  # detected, of the wrong type
+    assert (wrong["accuracy"], wrong["accuracy_detected"], wrong["detected"]) == (0.0, 0.0, 1)
+    untyped = types(AttackPred([(48, 52)], types={"Attack"}))  # an attack of no subtype is not a bombing
+    assert untyped["accuracy"] == 0.0
+    elsewhere = types(AttackPred([(5, 11)], types={"Bombing"}))  # a bombing, but in another sentence
+    assert (elsewhere["accuracy"], elsewhere["accuracy_detected"], elsewhere["detected"]) == (0.0, None, 0)
+    assert types()["gold"] == 1 and types()["accuracy"] == 0.0
+
+
+def test_attack_type_accepts_any_class_the_subtype_maps_to():
+    record = {"doc_id": "r", "text": TEXT, "events": [{"type": "conflict.attack.airstrikemissilestrike", "trigger_char_span": [5, 11], "arguments": []}]}
+    doc = quality.event_doc("rams", record)
+    for predicted, expected in (({"MissileStrike"}, 1.0), ({"Airstrike", "Bombing"}, 1.0), ({"Shelling"}, 0.0)):
+        assert quality.score_types([(doc, DocPred(attacks=[AttackPred([(0, 4)], types=predicted)]))])["accuracy"] == expected
 
 
 def fakes_doc(place="homs", date="2017-04-07"):
@@ -209,7 +233,7 @@ def test_read_predictions_maps_evidence_to_each_source_of_its_article(prediction
     doc = predictions["https://eval.invalid/t/0"]
     assert (doc.text, doc.issued) == (TEXT, "2017-04-07")
     [attack] = doc.attacks
-    assert attack.spans == [(48, 64)] and attack.dates == {"2017-04-06"}
+    assert attack.spans == [(48, 64)] and attack.dates == {"2017-04-06"} and attack.types == {"Bombing"}
     [homs] = attack.roles["location"]
     assert homs.labels == {"homs", "hims"} and sorted(map(sorted, homs.container_labels)) == [["homs governorate"], ["syria"]]
     [isis] = attack.roles["perpetrator"]
@@ -293,7 +317,8 @@ def oracle(doc: GoldDoc) -> DocPred:
     """Predictions that are exactly the gold annotations."""
     if doc.place:  # FA-KES: one attack at the gold place, the gold date as issued
         return DocPred(issued=doc.date, attacks=[AttackPred([(0, 1)], roles={"location": [value("p", labels={doc.place})]})])
-    attacks = [AttackPred([a.trigger], roles={g.role: [value(g.text, spans=[g.span])] for g in a.arguments}) for a in doc.attacks]
+    attacks = [AttackPred([a.trigger], roles={g.role: [value(g.text, spans=[g.span])] for g in a.arguments}, types=quality.TYPE_CLASSES.get(a.type, set()))
+               for a in doc.attacks]
     claims = [ClaimPred(g.contents, sources=[value("s", spans=g.sources)]) for g in doc.attributions]
     return DocPred(text=doc.text, attacks=attacks, claims=claims)
 
@@ -303,6 +328,7 @@ def test_an_oracle_gets_full_marks_on_every_measure(data_dir):
     assert quality.score_detection(events).f1 == 1.0
     recall = quality.score_arguments(events)
     assert all(recall[role]["recall"] == 1.0 for role in ("perpetrator", "target", "location"))
+    assert quality.score_types(events)["accuracy"] == 1.0
     fakes = [(d, oracle(d)) for d in quality.load(data_dir, "fakes")]
     assert quality.score_places(fakes)["accuracy"] == 1.0 and quality.score_dates(fakes)["accuracy"] == 1.0
     claims = quality.score_claims([(d, oracle(d)) for d in quality.load(data_dir, "polnear")])
