@@ -45,6 +45,8 @@ TYPE_CLASSES = {
     "conflict.attack.selfdirectedbattle": {"ArmedClash"},
     "conflict.attack.detonateexplode": {"Bombing"},  # WikiEvents
 }
+# event types (lowercased prefixes) of violence or its aftermath; a RAMS window annotated with none of them is peaceful
+VIOLENT_TYPES = ("conflict.", "life.die", "life.injure", "artifactexistence.damagedestroy", "justice.")
 Span = tuple[int, int]
 
 
@@ -83,6 +85,7 @@ class GoldDoc:
     place: str | None = None
     date: str | None = None  # ISO
     url: str = ""
+    event_types: list[str] = field(default_factory=list)  # every annotated event's type, lowercased
 
 
 def is_attack_type(event_type: str) -> bool:
@@ -98,6 +101,7 @@ def event_doc(dataset: str, record: dict) -> GoldDoc:
     """A WikiEvents or RAMS record: its attack events with their mapped arguments."""
     doc = GoldDoc(dataset, record["doc_id"], record["text"])
     for event in record.get("events", ()):
+        doc.event_types.append(event["type"].lower())
         if not is_attack_type(event["type"]):
             continue
         arguments = [
@@ -425,6 +429,25 @@ def score_types(pairs: list[tuple[GoldDoc, DocPred]]) -> dict:
             "by_subtype": {name: dict(c) for name, c in sorted(counts.items())}}
 
 
+def is_peaceful(doc: GoldDoc) -> bool:
+    """A window with annotated events, none of them violent (:data:`VIOLENT_TYPES`).
+
+    >>> is_peaceful(GoldDoc("rams", "r", "t", event_types=["transaction.transfermoney.n/a"]))
+    True
+    >>> is_peaceful(GoldDoc("rams", "r", "t", event_types=["life.injure.n/a"])), is_peaceful(GoldDoc("rams", "r", "t"))
+    (False, False)
+    """
+    return bool(doc.event_types) and not any(t.startswith(VIOLENT_TYPES) for t in doc.event_types)
+
+
+def score_peaceful(pairs: list[tuple[GoldDoc, DocPred]]) -> dict:
+    """RAMS: the share of peaceful windows (transactions, contact, government, movement ...) in which
+    any attack is predicted, i.e. an invented attack."""
+    windows = [pred for doc, pred in pairs if is_peaceful(doc)]
+    with_attack = sum(1 for pred in windows if pred.attacks)
+    return {"share_with_attack": _ratio(with_attack, len(windows)), "with_attack": with_attack, "windows": len(windows)}
+
+
 def place_key(name: str) -> str:
     """A place name reduced for comparison: ASCII, lowercase, no article, no 'province', no punctuation.
 
@@ -562,8 +585,9 @@ def score(dataset: str, pairs: list[tuple[GoldDoc, DocPred]]) -> dict:
     if dataset == "reuters":
         return {"documents": len(pairs), "false_alarms": score_false_alarms(pairs)}
     if dataset in ("wikievents", "rams"):
-        return {"documents": len(pairs), "attack_sentences": score_detection(pairs).as_dict(), "argument_recall": score_arguments(pairs),
-                "attack_type": score_types(pairs)}
+        result = {"documents": len(pairs), "attack_sentences": score_detection(pairs).as_dict(), "argument_recall": score_arguments(pairs),
+                  "attack_type": score_types(pairs)}
+        return {**result, "peaceful": score_peaceful(pairs)} if dataset == "rams" else result
     if dataset == "fakes":
         return {"documents": len(pairs), "place": score_places(pairs), "date": score_dates(pairs)}
     return {"documents": len(pairs), "claims": score_claims(pairs)}
@@ -662,6 +686,11 @@ def _type_rows(result: dict) -> list[Row]:
             ("attack type right, detected acc", (t["accuracy_detected"],), f"{t['right']}/{t['detected']} detected")]
 
 
+def _peaceful_rows(result: dict) -> list[Row]:
+    w = result["peaceful"]
+    return [("peaceful windows w/ attack", (w["share_with_attack"],), f"{w['with_attack']}/{w['windows']}; lower is better")]
+
+
 def _place_rows(result: dict) -> list[Row]:
     p = result["place"]
     return [("place: main attack place acc", (p["accuracy"],), f"predicted {p['predicted']}/{p['n']}"),
@@ -687,7 +716,7 @@ def _claim_rows(result: dict) -> list[Row]:
             ("claim source recall", (c["source_recall"],), f"of {c['gold_with_source']} with a source")]
 
 
-ROW_MAKERS = {"attack_sentences": _detection_rows, "argument_recall": _argument_rows, "attack_type": _type_rows, "place": _place_rows, "date": _date_rows,
+ROW_MAKERS = {"attack_sentences": _detection_rows, "argument_recall": _argument_rows, "attack_type": _type_rows, "peaceful": _peaceful_rows, "place": _place_rows, "date": _date_rows,
               "false_alarms": _false_alarm_rows, "claims": _claim_rows}
 
 

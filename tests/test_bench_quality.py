@@ -154,6 +154,28 @@ def test_attack_type_accepts_any_class_the_subtype_maps_to():
         assert quality.score_types([(doc, DocPred(attacks=[AttackPred([(0, 4)], types=predicted)]))])["accuracy"] == expected
 
 
+def rams_window(*types):
+    return GoldDoc("rams", "r", TEXT, event_types=list(types))
+
+
+def test_peaceful_windows_with_an_invented_attack():
+    attack = DocPred(attacks=[AttackPred([(29, 35)])])
+    pairs = [(rams_window("transaction.transfermoney.n/a"), attack), (rams_window("contact.discussion.meet"), DocPred()),
+             (rams_window("movement.transportperson.n/a"), DocPred()), (rams_window("government.vote.n/a"), attack),
+             # not peaceful: violence or its aftermath, whatever is predicted
+             (rams_window("conflict.yield.surrender"), attack), (rams_window("life.die.n/a"), attack), (rams_window("life.injure.n/a"), DocPred()),
+             (rams_window("artifactexistence.damagedestroy.n/a"), attack), (rams_window("justice.arrestjaildetain.n/a"), attack),
+             (rams_window(), attack)]
+    assert quality.score_peaceful(pairs) == {"share_with_attack": 0.5, "with_attack": 2, "windows": 4}
+    assert quality.score_peaceful(pairs[4:]) == {"share_with_attack": None, "with_attack": 0, "windows": 0}
+
+
+def test_event_files_keep_every_event_type_for_the_peaceful_measure(data_dir):
+    [doc] = quality.load(data_dir, "rams", limit=1)
+    assert doc.event_types == ["conflict.attack.unspecified", "life.die.unspecified", "conflict.attack.detonateexplode"]
+    assert not quality.is_peaceful(doc)
+
+
 def fakes_doc(place="homs", date="2017-04-07"):
     return GoldDoc("fakes", "f", TEXT, place=place, date=date)
 
@@ -267,6 +289,9 @@ def test_end_to_end_on_a_tiny_data_folder_reports_every_dataset_for_each_pipelin
         assert "5 added" in run["ingest"]["summary"]
     text = quality.table(report)
     assert "attack sentences P/R/F1" in text and "delta learne−rules" in text
+    assert "attack type right acc" in text and "peaceful windows w/ attack" in text
+    rams = report["runs"]["rules"]["datasets"]["rams"]
+    assert rams["attack_type"]["gold"] == 1 and rams["peaceful"]["windows"] == 0
 
 
 def test_one_pipeline_alone_is_scored_without_a_delta(data_dir):
