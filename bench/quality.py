@@ -768,7 +768,7 @@ def table(report: dict) -> str:
     lines += [f"ingest {p}: {report['runs'][p]['ingest']['summary']} in {report['runs'][p]['ingest']['seconds']} s" for p in names]
     compare = len(names) > 1
     header = f"{'dataset':<11} {'measure':<33} " + " ".join(f"{p[:20]:<20}" for p in names)
-    header += f" {'delta ' + names[-1][:6] + '−' + names[0][:6]:<21}" if compare else ""
+    header += f" {('delta ' + names[-1] + '−' + names[0])[:21]:<21}" if compare else ""
     lines += ["", header + " counts" + (f" ({' | '.join(names)})" if compare else "")]
     for name, measure, figures, counts in side_by_side(report):
         line = f"{name:<11} {measure:<33} " + " ".join(f"{_figures(v):<20}" for v in figures)

@@ -288,7 +288,7 @@ def test_end_to_end_on_a_tiny_data_folder_reports_every_dataset_for_each_pipelin
         assert all(r["documents"] == 1 and r["stored"] == 1 and r["misaligned"] == 0 for r in run["datasets"].values())
         assert "5 added" in run["ingest"]["summary"]
     text = quality.table(report)
-    assert "attack sentences P/R/F1" in text and "delta learne−rules" in text
+    assert "attack sentences P/R/F1" in text and "delta learned−rules" in text
     assert "attack type right acc" in text and "peaceful windows w/ attack" in text
     rams = report["runs"]["rules"]["datasets"]["rams"]
     assert rams["attack_type"]["gold"] == 1 and rams["peaceful"]["windows"] == 0
