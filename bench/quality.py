@@ -1,10 +1,12 @@
-"""Extraction quality on public annotated data: `python bench/quality.py [--data DIR] [--limit N] [--json]`.
+"""Extraction quality on public annotated data: `python bench/quality.py [--data DIR] [--limit N] [--pipelines rules,learned] [--json]`.
 
 Follows the held-out protocol of ``../shared/eval/README.md``: every document is written as a plain-text
 article with a sidecar holding only its title (if any) and a unique url (no publication date), ingested
-with ``kg ingest`` into a temporary store, and read back with ``kg query`` through the public ``ckg:``
-terms; each predicted fact's evidence mention is mapped to its document by ``ckg:inArticle``,
-``dcterms:source`` and its character offsets. The measures and their rules are in ``bench/README.md``.
+with ``kg ingest`` into a temporary store, once per pipeline (``--pipelines``: the rule-based baseline
+and the learned pipeline score the same articles in one run, side by side), and read back with ``kg
+query`` through the public ``ckg:`` terms; each predicted fact's evidence mention is mapped to its
+document by ``ckg:inArticle``, ``dcterms:source`` and its character offsets. The measures and their
+rules are in ``bench/README.md``.
 """
 from __future__ import annotations
 
@@ -29,9 +31,22 @@ from common import kg_select, run_kg  # noqa: E402
 DEFAULT_DATA = Path("/work/shared/eval/dev")
 DEFAULT_CORPUS = Path("/work/shared/eval/corpus/reuters21578.jsonl")
 DATASETS = ("wikievents", "rams", "fakes", "polnear")
+DEFAULT_PIPELINES = ("rules", "learned")  # the baseline first: deltas are last − first
 URL_BASE = "https://eval.invalid/"
 ROLE_MAP = {"attacker": "perpetrator", "target": "target", "victim": "victim", "place": "location"}
 ROLES = ("perpetrator", "target", "victim", "location")
+CKG = "https://w3id.org/ckg/ontology#"
+# gold attack subtypes (lowercased) → the ckg: attack classes that are the right type for them
+TYPE_CLASSES = {
+    "conflict.attack.airstrikemissilestrike": {"Airstrike", "MissileStrike"},
+    "conflict.attack.bombing": {"Bombing"},
+    "conflict.attack.biologicalchemicalpoisonattack": {"ChemicalAttack"},
+    "conflict.attack.firearmattack": {"Shooting"},
+    "conflict.attack.selfdirectedbattle": {"ArmedClash"},
+    "conflict.attack.detonateexplode": {"Bombing"},  # WikiEvents
+}
+# event types (lowercased prefixes) of violence or its aftermath; a RAMS window annotated with none of them is peaceful
+VIOLENT_TYPES = ("conflict.", "life.die", "life.injure", "artifactexistence.damagedestroy", "justice.")
 Span = tuple[int, int]
 
 
@@ -48,6 +63,7 @@ class GoldArgument:
 class GoldAttack:
     trigger: Span
     arguments: list[GoldArgument] = field(default_factory=list)
+    type: str = ""  # the annotated event type, lowercased: conflict.attack.bombing
 
 
 @dataclass
@@ -69,6 +85,7 @@ class GoldDoc:
     place: str | None = None
     date: str | None = None  # ISO
     url: str = ""
+    event_types: list[str] = field(default_factory=list)  # every annotated event's type, lowercased
 
 
 def is_attack_type(event_type: str) -> bool:
@@ -84,6 +101,7 @@ def event_doc(dataset: str, record: dict) -> GoldDoc:
     """A WikiEvents or RAMS record: its attack events with their mapped arguments."""
     doc = GoldDoc(dataset, record["doc_id"], record["text"])
     for event in record.get("events", ()):
+        doc.event_types.append(event["type"].lower())
         if not is_attack_type(event["type"]):
             continue
         arguments = [
@@ -91,7 +109,7 @@ def event_doc(dataset: str, record: dict) -> GoldDoc:
             for arg in event.get("arguments", ())
             if arg["role"].lower() in ROLE_MAP
         ]
-        doc.attacks.append(GoldAttack(tuple(event["trigger_char_span"]), arguments))
+        doc.attacks.append(GoldAttack(tuple(event["trigger_char_span"]), arguments, event["type"].lower()))
     return doc
 
 
@@ -182,6 +200,7 @@ class AttackPred:
     spans: list[Span]
     dates: set[str] = field(default_factory=set)
     roles: dict[str, list[ValuePred]] = field(default_factory=dict)
+    types: set[str] = field(default_factory=set)  # local names of its ckg: classes under ckg:Attack
 
 
 @dataclass
@@ -205,6 +224,7 @@ QUERIES = {
         OPTIONAL { ?art dcterms:issued ?issued } }""",
     "attack_evidence": """SELECT DISTINCT ?node ?art ?s ?e WHERE { ?node a/rdfs:subClassOf* ckg:Attack ; ckg:evidence ?m .
         ?m ckg:inArticle ?art ; ckg:startOffset ?s ; ckg:endOffset ?e }""",
+    "attack_types": """SELECT DISTINCT ?node ?t WHERE { ?node a ?t . ?t rdfs:subClassOf* ckg:Attack }""",
     "attack_dates": """SELECT DISTINCT ?node ?d WHERE { ?node a/rdfs:subClassOf* ckg:Attack ; ckg:date ?d }""",
     "roles": """SELECT DISTINCT ?node ?role ?v WHERE { ?node a/rdfs:subClassOf* ckg:Attack ; ?role ?v .
         VALUES ?role { ckg:perpetrator ckg:target ckg:victim ckg:location } }""",
@@ -244,7 +264,10 @@ def read_predictions(store: Path, select=kg_select) -> dict[str, DocPred]:
     def value(iri: str, article: str) -> ValuePred:
         return ValuePred(iri, labels.get(iri, set()), value_spans.get(iri, {}).get(article, []), containers.get(iri, []))
 
-    dates, roles, claimed_by = defaultdict(set), defaultdict(list), defaultdict(list)
+    dates, roles, claimed_by, types = defaultdict(set), defaultdict(list), defaultdict(list), defaultdict(set)
+    for row in rows["attack_types"]:
+        if row["t"].startswith(CKG):
+            types[row["node"]].add(row["t"][len(CKG):])
     for row in rows["attack_dates"]:
         dates[row["node"]].add(str(row["d"])[:10])
     for row in rows["roles"]:
@@ -261,7 +284,7 @@ def read_predictions(store: Path, select=kg_select) -> dict[str, DocPred]:
             filled = defaultdict(list)
             for role, iri in roles.get(node, ()):
                 filled[role].append(value(iri, article))
-            by_article[article].attacks.append(AttackPred(sorted(spans), dates.get(node, set()), dict(filled)))
+            by_article[article].attacks.append(AttackPred(sorted(spans), dates.get(node, set()), dict(filled), types.get(node, set())))
     for node, articles in _evidence(rows["claim_evidence"]).items():
         for article, spans in articles.items():
             by_article[article].claims.append(ClaimPred(sorted(spans), [value(iri, article) for iri in claimed_by.get(node, ())]))
@@ -361,6 +384,13 @@ def value_matches(value: ValuePred, span: Span, text: str) -> bool:
     return any(overlaps(s, span) for s in value.spans) or text.strip().lower() in value.labels
 
 
+def attacks_at(pred: DocPred, spans: list[Span], trigger: Span) -> list[AttackPred]:
+    """The predicted attacks with evidence in the sentence of a gold trigger (none if the trigger is
+    in no sentence)."""
+    index = sentence_of(spans, trigger[0])
+    return [] if index is None else [a for a in pred.attacks if any_overlap(a.spans, [spans[index]])]
+
+
 def score_arguments(pairs: list[tuple[GoldDoc, DocPred]]) -> dict[str, dict]:
     """Recall of gold attack arguments by role, through the predicted attacks whose evidence lies in
     the gold trigger's sentence."""
@@ -368,14 +398,54 @@ def score_arguments(pairs: list[tuple[GoldDoc, DocPred]]) -> dict[str, dict]:
     for doc, pred in pairs:
         spans = sentences(doc.text)
         for attack in doc.attacks:
-            index = sentence_of(spans, attack.trigger[0])
-            matched = [a for a in pred.attacks if index is not None and any_overlap(a.spans, [spans[index]])]
+            matched = attacks_at(pred, spans, attack.trigger)
             for argument in attack.arguments:
                 gold[argument.role] += 1
                 if any(value_matches(v, argument.span, argument.text) for a in matched for v in a.roles.get(argument.role, ())):
                     recalled[argument.role] += 1
     return {role: {"recall": round(recalled[role] / gold[role], 4) if gold[role] else None, "recalled": recalled[role], "gold": gold[role]}
             for role in ROLES}
+
+
+def score_types(pairs: list[tuple[GoldDoc, DocPred]]) -> dict:
+    """Attack type: for each gold attack whose subtype maps to ckg: classes (:data:`TYPE_CLASSES`),
+    is a predicted attack with evidence in the trigger's sentence of one of them? Accuracy over the
+    mapped gold attacks (no attack there is wrong) and over those where some attack was detected."""
+    counts = defaultdict(Counter)  # subtype → gold, detected, right
+    for doc, pred in pairs:
+        spans = sentences(doc.text)
+        for attack in doc.attacks:
+            classes = TYPE_CLASSES.get(attack.type)
+            if not classes:
+                continue
+            found = attacks_at(pred, spans, attack.trigger)
+            subtype = counts[attack.type.rsplit(".", 1)[-1]]
+            subtype["gold"] += 1
+            subtype["detected"] += bool(found)
+            subtype["right"] += any(a.types & classes for a in found)
+    total = sum(counts.values(), Counter())
+    return {"accuracy": _ratio(total["right"], total["gold"]), "accuracy_detected": _ratio(total["right"], total["detected"]),
+            "right": total["right"], "detected": total["detected"], "gold": total["gold"],
+            "by_subtype": {name: dict(c) for name, c in sorted(counts.items())}}
+
+
+def is_peaceful(doc: GoldDoc) -> bool:
+    """A window with annotated events, none of them violent (:data:`VIOLENT_TYPES`).
+
+    >>> is_peaceful(GoldDoc("rams", "r", "t", event_types=["transaction.transfermoney.n/a"]))
+    True
+    >>> is_peaceful(GoldDoc("rams", "r", "t", event_types=["life.injure.n/a"])), is_peaceful(GoldDoc("rams", "r", "t"))
+    (False, False)
+    """
+    return bool(doc.event_types) and not any(t.startswith(VIOLENT_TYPES) for t in doc.event_types)
+
+
+def score_peaceful(pairs: list[tuple[GoldDoc, DocPred]]) -> dict:
+    """RAMS: the share of peaceful windows (transactions, contact, government, movement ...) in which
+    any attack is predicted, i.e. an invented attack."""
+    windows = [pred for doc, pred in pairs if is_peaceful(doc)]
+    with_attack = sum(1 for pred in windows if pred.attacks)
+    return {"share_with_attack": _ratio(with_attack, len(windows)), "with_attack": with_attack, "windows": len(windows)}
 
 
 def place_key(name: str) -> str:
@@ -515,7 +585,9 @@ def score(dataset: str, pairs: list[tuple[GoldDoc, DocPred]]) -> dict:
     if dataset == "reuters":
         return {"documents": len(pairs), "false_alarms": score_false_alarms(pairs)}
     if dataset in ("wikievents", "rams"):
-        return {"documents": len(pairs), "attack_sentences": score_detection(pairs).as_dict(), "argument_recall": score_arguments(pairs)}
+        result = {"documents": len(pairs), "attack_sentences": score_detection(pairs).as_dict(), "argument_recall": score_arguments(pairs),
+                  "attack_type": score_types(pairs)}
+        return {**result, "peaceful": score_peaceful(pairs)} if dataset == "rams" else result
     if dataset == "fakes":
         return {"documents": len(pairs), "place": score_places(pairs), "date": score_dates(pairs)}
     return {"documents": len(pairs), "claims": score_claims(pairs)}
@@ -523,9 +595,11 @@ def score(dataset: str, pairs: list[tuple[GoldDoc, DocPred]]) -> dict:
 
 # --- running --------------------------------------------------------------------------------------
 
-def ingest(folder: Path, store: Path, workers: int) -> str:
-    """``kg ingest`` the folder; returns its summary line (rejections are reported, not fatal)."""
-    done = run_kg("ingest", str(folder), "--store", str(store), "--workers", str(workers), check=False)
+def ingest(folder: Path, store: Path, workers: int, pipeline: str | None = None) -> str:
+    """``kg ingest`` the folder (with ``--pipeline``, if given); returns its summary line (rejections
+    are reported, not fatal)."""
+    choice = ("--pipeline", pipeline) if pipeline else ()
+    done = run_kg("ingest", str(folder), "--store", str(store), "--workers", str(workers), *choice, check=False)
     lines = done.stderr.decode(errors="replace").strip().splitlines()
     if done.returncode not in (0, 1) or not lines:
         raise SystemExit(f"kg ingest failed ({done.returncode}): {' '.join(lines[-5:])}")
@@ -545,59 +619,174 @@ def pair_up(docs: list[GoldDoc], predictions: dict[str, DocPred]) -> tuple[list[
     return pairs, misaligned
 
 
-def evaluate(data_dir: Path, limit: int | None, workers: int, keep: Path | None = None, corpus: Path | None = None, newswires: int = 0) -> dict:
+def load_corpora(data_dir: Path, limit: int | None, corpus: Path | None, newswires: int) -> dict[str, list[GoldDoc]]:
+    """Every dataset found in ``data_dir`` (and the newswires), non-empty ones only."""
+    corpora = {name: load(data_dir, name, limit) for name in DATASETS}
+    if not any(corpora.values()):
+        raise SystemExit(f"no datasets found in {data_dir} (expected {', '.join(n + '*.jsonl' for n in DATASETS)})")
+    if newswires and corpus:
+        corpora["reuters"] = load(corpus.parent, "reuters", newswires, file=corpus)
+    return {name: docs for name, docs in corpora.items() if docs}
+
+
+def run_pipeline(pipeline: str, articles: Path, store: Path, workers: int, corpora: dict[str, list[GoldDoc]]) -> dict:
+    """Ingest the written articles with one pipeline into a fresh ``store`` and score every dataset."""
+    started = time.perf_counter()
+    summary = ingest(articles, store, workers, pipeline)
+    seconds = time.perf_counter() - started
+    predictions = read_predictions(store)
+    datasets = {}
+    for name, docs in corpora.items():
+        pairs, misaligned = pair_up(docs, predictions)
+        datasets[name] = {**score(name, pairs), "stored": sum(1 for d in docs if d.url in predictions), "misaligned": misaligned}
+    return {"ingest": {"summary": summary, "seconds": round(seconds, 1)}, "datasets": datasets}
+
+
+def store_name(pipeline: str) -> str:
+    """A folder name for a pipeline's store (a pipeline may be given as a path).
+
+    >>> store_name("rules"), store_name("/tmp/my pipeline.cfg")
+    ('store-rules', 'store-_tmp_my_pipeline.cfg')
+    """
+    return "store-" + re.sub(r"[^\w.-]+", "_", pipeline)
+
+
+def evaluate(data_dir: Path, limit: int | None, workers: int, keep: Path | None = None, corpus: Path | None = None,
+             newswires: int = 0, pipelines: tuple[str, ...] = DEFAULT_PIPELINES) -> dict:
+    """Write the documents once, ingest them once per pipeline (each into its own fresh store, kept
+    under ``keep`` if given) and score each: ``{"data", "pipelines", "runs": {pipeline: report}}``."""
     work = Path(tempfile.mkdtemp(prefix="kg-quality-"))
-    store = keep or work / "store"
     try:
-        corpora = {name: load(data_dir, name, limit) for name in DATASETS}
-        if not any(corpora.values()):
-            raise SystemExit(f"no datasets found in {data_dir} (expected {', '.join(n + '*.jsonl' for n in DATASETS)})")
-        if newswires and corpus:
-            corpora["reuters"] = load(corpus.parent, "reuters", newswires, file=corpus)
-        corpora = {name: docs for name, docs in corpora.items() if docs}
+        corpora = load_corpora(data_dir, limit, corpus, newswires)
         for name, docs in corpora.items():
             write_articles(docs, work / "articles" / name)
-        started = time.perf_counter()
-        summary = ingest(work / "articles", store, workers)
-        seconds = time.perf_counter() - started
-        predictions = read_predictions(store)
-        report = {"data": str(data_dir), "ingest": {"summary": summary, "seconds": round(seconds, 1)}, "datasets": {}}
-        for name, docs in corpora.items():
-            pairs, misaligned = pair_up(docs, predictions)
-            report["datasets"][name] = {**score(name, pairs), "stored": sum(1 for d in docs if d.url in predictions), "misaligned": misaligned}
-        return report
+        runs = {p: run_pipeline(p, work / "articles", (keep or work) / store_name(p), workers, corpora) for p in pipelines}
+        return {"data": str(data_dir), "pipelines": list(pipelines), "runs": runs}
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _fmt(value) -> str:
-    return "   —  " if value is None else f"{value:6.3f}"
+# --- the side-by-side table -----------------------------------------------------------------------
+
+Row = tuple[str, tuple, str]  # measure, its figures ((P, R, F1) or (one figure,)), counts
+
+
+def _detection_rows(result: dict) -> list[Row]:
+    d = result["attack_sentences"]
+    return [("attack sentences P/R/F1", (d["precision"], d["recall"], d["f1"]), f"tp={d['tp']} fp={d['fp']} fn={d['fn']}")]
+
+
+def _argument_rows(result: dict) -> list[Row]:
+    return [(f"argument recall: {role}", (r["recall"],), f"{r['recalled']}/{r['gold']}") for role, r in result["argument_recall"].items()]
+
+
+def _type_rows(result: dict) -> list[Row]:
+    t = result["attack_type"]
+    return [("attack type right acc", (t["accuracy"],), f"{t['right']}/{t['gold']} mapped gold attacks"),
+            ("attack type right, detected acc", (t["accuracy_detected"],), f"{t['right']}/{t['detected']} detected")]
+
+
+def _peaceful_rows(result: dict) -> list[Row]:
+    w = result["peaceful"]
+    return [("peaceful windows w/ attack", (w["share_with_attack"],), f"{w['with_attack']}/{w['windows']}; lower is better")]
+
+
+def _place_rows(result: dict) -> list[Row]:
+    p = result["place"]
+    return [("place: main attack place acc", (p["accuracy"],), f"predicted {p['predicted']}/{p['n']}"),
+            ("place: any attack place acc", (p["any_attack_place"],), "")]
+
+
+def _date_rows(result: dict) -> list[Row]:
+    d = result["date"]
+    return [("date: exact day acc", (d["accuracy"],), f"predicted {d['predicted']}/{d['n']}"),
+            ("date: within 1 day acc", (d["within_1_day"],), "")]
+
+
+def _false_alarm_rows(result: dict) -> list[Row]:
+    f = result["false_alarms"]
+    return [("false alarms: articles w/ attack", (f["articles_with_attack"],), "lower is better"),
+            ("false alarms: attacks/100 arts", (f["attacks_per_100_articles"],), ""),
+            ("false alarms: attack sents/1000", (f["attack_sentences_per_1000"],), "")]
+
+
+def _claim_rows(result: dict) -> list[Row]:
+    c = result["claims"]
+    return [("claims P/R/F1", (c["precision"], c["recall"], c["f1"]), f"correct {c['predicted_correct']}/{c['predicted']}; found {c['gold_found']}/{c['gold']}"),
+            ("claim source recall", (c["source_recall"],), f"of {c['gold_with_source']} with a source")]
+
+
+ROW_MAKERS = {"attack_sentences": _detection_rows, "argument_recall": _argument_rows, "attack_type": _type_rows, "peaceful": _peaceful_rows, "place": _place_rows, "date": _date_rows,
+              "false_alarms": _false_alarm_rows, "claims": _claim_rows}
+
+
+def measure_rows(result: dict) -> list[Row]:
+    """One pipeline's figures on one dataset, one row per measure, led by the documents stored."""
+    stored = f"{result['documents']} docs, {result['stored']} stored" + (f", {result['misaligned']} misaligned" if result["misaligned"] else "")
+    rows = [("documents stored (share)", (_ratio(result["stored"], result["documents"]),), stored)]
+    for key, make in ROW_MAKERS.items():
+        if key in result:
+            rows += make(result)
+    return rows
+
+
+def _figures(values: tuple) -> str:
+    return "/".join("—" if v is None else f"{v:.3f}" for v in values)
+
+
+def delta(first: tuple, last: tuple) -> tuple:
+    """Figure by figure, ``last − first`` (None where either is missing).
+
+    >>> delta((0.5, None), (0.75, 0.1))
+    (0.25, None)
+    """
+    return tuple(None if a is None or b is None else round(b - a, 4) for a, b in zip(first, last))
+
+
+def _signed(values: tuple) -> str:
+    return "/".join("—" if v is None else f"{v:+.3f}" for v in values)
+
+
+def side_by_side(report: dict) -> list[tuple[str, str, list[tuple], str]]:
+    """Rows of (dataset, measure, figures per pipeline, counts): each measure once, every pipeline's
+    figures beside each other; counts shown once when all pipelines agree, else separated by ``|``."""
+    runs = [report["runs"][p] for p in report["pipelines"]]
+    rows = []
+    for name in runs[0]["datasets"]:
+        per_pipeline = [measure_rows(run["datasets"][name]) for run in runs]
+        for measure_and_more in zip(*per_pipeline):
+            counts = [c for _, _, c in measure_and_more]
+            rows.append((name, measure_and_more[0][0], [v for _, v, _ in measure_and_more], counts[0] if len(set(counts)) == 1 else " | ".join(counts)))
+    return rows
 
 
 def table(report: dict) -> str:
-    """The report as a text table."""
-    lines = [f"data: {report['data']}   ingest: {report['ingest']['summary']} in {report['ingest']['seconds']} s", ""]
-    lines.append(f"{'dataset':<11} {'measure':<32} {'P':>6} {'R':>6} {'F1':>6} {'acc':>6}  counts")
-    for name, result in report["datasets"].items():
-        docs = f"{result['documents']} docs, {result['stored']} stored" + (f", {result['misaligned']} misaligned" if result["misaligned"] else "")
-        if "attack_sentences" in result:
-            d = result["attack_sentences"]
-            lines.append(f"{name:<11} {'attack detection (sentences)':<32} {_fmt(d['precision'])} {_fmt(d['recall'])} {_fmt(d['f1'])} {_fmt(None)}  tp={d['tp']} fp={d['fp']} fn={d['fn']}; {docs}")
-            for role, r in result["argument_recall"].items():
-                lines.append(f"{name:<11} {'argument recall: ' + role:<32} {_fmt(None)} {_fmt(r['recall'])} {_fmt(None)} {_fmt(None)}  {r['recalled']}/{r['gold']}")
-        if "place" in result:
-            p, d = result["place"], result["date"]
-            lines.append(f"{name:<11} {'place (main attack place)':<32} {_fmt(None)} {_fmt(None)} {_fmt(None)} {_fmt(p['accuracy'])}  any attack place {_fmt(p['any_attack_place']).strip()}; predicted {p['predicted']}/{p['n']}; {docs}")
-            lines.append(f"{name:<11} {'date (issued, else attack date)':<32} {_fmt(None)} {_fmt(None)} {_fmt(None)} {_fmt(d['accuracy'])}  within 1 day {_fmt(d['within_1_day']).strip()}; predicted {d['predicted']}/{d['n']}")
-        if "false_alarms" in result:
-            f = result["false_alarms"]
-            lines.append(f"{name:<11} {'false alarms (unannotated wires)':<32} {_fmt(None)} {_fmt(None)} {_fmt(None)} {_fmt(None)}  articles with an attack {_fmt(f['articles_with_attack']).strip()}; "
-                         f"attacks/100 articles {f['attacks_per_100_articles']}; attack sentences/1000 {f['attack_sentences_per_1000']}; {docs}")
-        if "claims" in result:
-            c = result["claims"]
-            lines.append(f"{name:<11} {'claims (content/cue overlap)':<32} {_fmt(c['precision'])} {_fmt(c['recall'])} {_fmt(c['f1'])} {_fmt(None)}  predicted {c['predicted_correct']}/{c['predicted']} correct; gold found {c['gold_found']}/{c['gold']}; {docs}")
-            lines.append(f"{name:<11} {'claim source recall':<32} {_fmt(None)} {_fmt(c['source_recall'])} {_fmt(None)} {_fmt(None)}  of {c['gold_with_source']} with a source")
+    """The report as a text table: one row per measure, a column per pipeline, and the delta of the
+    last pipeline over the first (learned − rules by default)."""
+    names = report["pipelines"]
+    lines = [f"data: {report['data']}"]
+    lines += [f"ingest {p}: {report['runs'][p]['ingest']['summary']} in {report['runs'][p]['ingest']['seconds']} s" for p in names]
+    compare = len(names) > 1
+    header = f"{'dataset':<11} {'measure':<33} " + " ".join(f"{p[:20]:<20}" for p in names)
+    header += f" {('delta ' + names[-1] + '−' + names[0])[:21]:<21}" if compare else ""
+    lines += ["", header + " counts" + (f" ({' | '.join(names)})" if compare else "")]
+    for name, measure, figures, counts in side_by_side(report):
+        line = f"{name:<11} {measure:<33} " + " ".join(f"{_figures(v):<20}" for v in figures)
+        line += f" {_signed(delta(figures[0], figures[-1])):<21}" if compare else ""
+        lines.append(line + " " + counts)
     return "\n".join(lines)
+
+
+def pipeline_list(text: str) -> tuple[str, ...]:
+    """``--pipelines``: comma-separated names (or paths), at least one, none twice.
+
+    >>> pipeline_list("rules, learned")
+    ('rules', 'learned')
+    """
+    names = tuple(name.strip() for name in text.split(",") if name.strip())
+    if not names or len(set(names)) != len(names):
+        raise argparse.ArgumentTypeError(f"give one or more distinct pipelines, comma-separated, not {text!r}")
+    return names
 
 
 def main(argv=None) -> None:
@@ -606,14 +795,16 @@ def main(argv=None) -> None:
     parser.add_argument("--limit", type=int, default=None, help="score only the first N documents of each dataset")
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help=f"unannotated newswire JSONL for false alarms (default {DEFAULT_CORPUS})")
     parser.add_argument("--newswires", type=int, default=300, help="how many of its articles to score for false alarms (default 300; 0 skips)")
+    parser.add_argument("--pipelines", type=pipeline_list, default=DEFAULT_PIPELINES,
+                        help=f"kg ingest --pipeline for each run, comma-separated; the first is the baseline (default {','.join(DEFAULT_PIPELINES)})")
     parser.add_argument("--workers", type=int, default=2, help="kg ingest --workers (default 2)")
-    parser.add_argument("--store", type=Path, default=None, help="keep the store here for inspection (a new folder)")
+    parser.add_argument("--store", type=Path, default=None, help="keep the stores here for inspection (a new folder; one store-PIPELINE inside per pipeline)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
     if args.store and args.store.exists():
         parser.error(f"--store {args.store} exists; give a new folder")
     newswires = min(args.newswires, args.limit) if args.limit is not None else args.newswires
-    report = evaluate(args.data, args.limit, args.workers, args.store, args.corpus, newswires)
+    report = evaluate(args.data, args.limit, args.workers, args.store, args.corpus, newswires, args.pipelines)
     print(json.dumps(report, indent=2) if args.json else table(report))
 
 

@@ -56,7 +56,7 @@ def data_dir(tmp_path):
 
 def test_event_files_keep_attack_events_and_map_roles(data_dir):
     [doc] = quality.load(data_dir, "wikievents", limit=1)
-    assert [a.trigger for a in doc.attacks] == [(5, 11), (55, 58)]
+    assert [(a.trigger, a.type) for a in doc.attacks] == [((5, 11), "conflict.attack.unspecified"), ((55, 58), "conflict.attack.detonateexplode")]
     assert [(g.role, g.span, g.text) for g in doc.attacks[0].arguments] == [("perpetrator", (0, 4), "Jets"), ("location", (12, 17), "Raqqa")]
     assert len(quality.load(data_dir, "rams")) == 2
 
@@ -128,6 +128,52 @@ def test_argument_recall_by_evidence_overlap_or_label_only_through_matched_attac
     assert recall["victim"]["recall"] is None
     pred.attacks.append(AttackPred([(55, 58)], roles={"target": [homs_by_label]}))
     assert quality.score_arguments([(gold_events(), pred)])["target"]["recall"] == 1.0
+
+
+def test_attack_type_right_wrong_or_missing_on_the_mapped_gold_attacks_only():
+    # gold: an unmapped Conflict.Attack.Unspecified in sentence 0, a DetonateExplode (→ Bombing) in sentence 2
+    def types(*attacks):
+        return quality.score_types([(gold_events(), DocPred(attacks=list(attacks)))])
+
+    right = types(AttackPred([(0, 4)], types={"Airstrike"}), AttackPred([(55, 58)], types={"Bombing"}))
+    assert (right["accuracy"], right["accuracy_detected"], right["right"], right["detected"], right["gold"]) == (1.0, 1.0, 1, 1, 1)
+    assert right["by_subtype"] == {"detonateexplode": {"gold": 1, "detected": 1, "right": 1}}
+    wrong = types(AttackPred([(48, 52)], types={"Shooting"}))  # detected, of the wrong type
+    assert (wrong["accuracy"], wrong["accuracy_detected"], wrong["detected"]) == (0.0, 0.0, 1)
+    untyped = types(AttackPred([(48, 52)], types={"Attack"}))  # an attack of no subtype is not a bombing
+    assert untyped["accuracy"] == 0.0
+    elsewhere = types(AttackPred([(5, 11)], types={"Bombing"}))  # a bombing, but in another sentence
+    assert (elsewhere["accuracy"], elsewhere["accuracy_detected"], elsewhere["detected"]) == (0.0, None, 0)
+    assert types()["gold"] == 1 and types()["accuracy"] == 0.0
+
+
+def test_attack_type_accepts_any_class_the_subtype_maps_to():
+    record = {"doc_id": "r", "text": TEXT, "events": [{"type": "conflict.attack.airstrikemissilestrike", "trigger_char_span": [5, 11], "arguments": []}]}
+    doc = quality.event_doc("rams", record)
+    for predicted, expected in (({"MissileStrike"}, 1.0), ({"Airstrike", "Bombing"}, 1.0), ({"Shelling"}, 0.0)):
+        assert quality.score_types([(doc, DocPred(attacks=[AttackPred([(0, 4)], types=predicted)]))])["accuracy"] == expected
+
+
+def rams_window(*types):
+    return GoldDoc("rams", "r", TEXT, event_types=list(types))
+
+
+def test_peaceful_windows_with_an_invented_attack():
+    attack = DocPred(attacks=[AttackPred([(29, 35)])])
+    pairs = [(rams_window("transaction.transfermoney.n/a"), attack), (rams_window("contact.discussion.meet"), DocPred()),
+             (rams_window("movement.transportperson.n/a"), DocPred()), (rams_window("government.vote.n/a"), attack),
+             # not peaceful: violence or its aftermath, whatever is predicted
+             (rams_window("conflict.yield.surrender"), attack), (rams_window("life.die.n/a"), attack), (rams_window("life.injure.n/a"), DocPred()),
+             (rams_window("artifactexistence.damagedestroy.n/a"), attack), (rams_window("justice.arrestjaildetain.n/a"), attack),
+             (rams_window(), attack)]
+    assert quality.score_peaceful(pairs) == {"share_with_attack": 0.5, "with_attack": 2, "windows": 4}
+    assert quality.score_peaceful(pairs[4:]) == {"share_with_attack": None, "with_attack": 0, "windows": 0}
+
+
+def test_event_files_keep_every_event_type_for_the_peaceful_measure(data_dir):
+    [doc] = quality.load(data_dir, "rams", limit=1)
+    assert doc.event_types == ["conflict.attack.unspecified", "life.die.unspecified", "conflict.attack.detonateexplode"]
+    assert not quality.is_peaceful(doc)
 
 
 def fakes_doc(place="homs", date="2017-04-07"):
@@ -209,7 +255,7 @@ def test_read_predictions_maps_evidence_to_each_source_of_its_article(prediction
     doc = predictions["https://eval.invalid/t/0"]
     assert (doc.text, doc.issued) == (TEXT, "2017-04-07")
     [attack] = doc.attacks
-    assert attack.spans == [(48, 64)] and attack.dates == {"2017-04-06"}
+    assert attack.spans == [(48, 64)] and attack.dates == {"2017-04-06"} and attack.types == {"Bombing"}
     [homs] = attack.roles["location"]
     assert homs.labels == {"homs", "hims"} and sorted(map(sorted, homs.container_labels)) == [["homs governorate"], ["syria"]]
     [isis] = attack.roles["perpetrator"]
@@ -232,13 +278,62 @@ def test_documents_whose_stored_text_differs_are_counted_as_misaligned():
     assert misaligned == 1 and pairs[0][1].attacks == []
 
 
-def test_end_to_end_on_a_tiny_data_folder_reports_every_dataset(data_dir):
+def test_end_to_end_on_a_tiny_data_folder_reports_every_dataset_for_each_pipeline(data_dir, tmp_path):
     (data_dir / "wires.jsonl").write_text(json.dumps({"id": "r1", "title": "COCOA", "text": "Cocoa rose."}) + "\n")
-    report = quality.evaluate(data_dir, limit=1, workers=1, corpus=data_dir / "wires.jsonl", newswires=1)
-    assert set(report["datasets"]) == {"wikievents", "rams", "fakes", "polnear", "reuters"}
-    assert all(r["documents"] == 1 and r["stored"] == 1 and r["misaligned"] == 0 for r in report["datasets"].values())
-    assert "5 added" in report["ingest"]["summary"]
-    assert "attack detection" in quality.table(report)
+    report = quality.evaluate(data_dir, limit=1, workers=1, keep=tmp_path / "kept", corpus=data_dir / "wires.jsonl", newswires=1)
+    assert report["pipelines"] == ["rules", "learned"] and set(report["runs"]) == {"rules", "learned"}
+    assert sorted(p.name for p in (tmp_path / "kept").iterdir()) == ["store-learned", "store-rules"]
+    for run in report["runs"].values():
+        assert set(run["datasets"]) == {"wikievents", "rams", "fakes", "polnear", "reuters"}
+        assert all(r["documents"] == 1 and r["stored"] == 1 and r["misaligned"] == 0 for r in run["datasets"].values())
+        assert "5 added" in run["ingest"]["summary"]
+    text = quality.table(report)
+    assert "attack sentences P/R/F1" in text and "delta learned−rules" in text
+    assert "attack type right acc" in text and "peaceful windows w/ attack" in text
+    rams = report["runs"]["rules"]["datasets"]["rams"]
+    assert rams["attack_type"]["gold"] == 1 and rams["peaceful"]["windows"] == 0
+
+
+def test_one_pipeline_alone_is_scored_without_a_delta(data_dir):
+    report = quality.evaluate(data_dir, limit=1, workers=1, pipelines=("rules",))
+    assert list(report["runs"]) == ["rules"]
+    assert "delta" not in quality.table(report)
+
+
+# --- the side-by-side table -------------------------------------------------------------------------
+
+def run_report(precision, place, stored=1):
+    """A one-pipeline run with a detection figure on WikiEvents and a place figure on FA-KES."""
+    detection = {"attack_sentences": {"precision": precision, "recall": 0.5, "f1": 0.5, "tp": 1, "fp": 1, "fn": 1},
+                 "argument_recall": {"victim": {"recall": None, "recalled": 0, "gold": 0}}}
+    places = {"place": {"accuracy": place, "any_attack_place": place, "predicted": 1, "n": 2},
+              "date": {"accuracy": 0.0, "within_1_day": 0.0, "predicted": 0, "n": 2}}
+    return {"ingest": {"summary": "2 added", "seconds": 1.0},
+            "datasets": {"wikievents": {"documents": 1, "stored": stored, "misaligned": 0, **detection},
+                         "fakes": {"documents": 2, "stored": 2, "misaligned": 0, **places}}}
+
+
+def test_the_table_puts_each_measure_on_one_row_with_both_pipelines_and_the_delta():
+    report = {"data": "d", "pipelines": ["rules", "learned"], "runs": {"rules": run_report(0.5, 0.25), "learned": run_report(0.75, 0.5, stored=0)}}
+    rows = {(name, measure): (figures, counts) for name, measure, figures, counts in quality.side_by_side(report)}
+    assert rows["wikievents", "attack sentences P/R/F1"] == ([(0.5, 0.5, 0.5), (0.75, 0.5, 0.5)], "tp=1 fp=1 fn=1")
+    assert rows["fakes", "place: main attack place acc"][0] == [(0.25,), (0.5,)]
+    assert rows["wikievents", "documents stored (share)"] == ([(1.0,), (0.0,)], "1 docs, 1 stored | 1 docs, 0 stored")
+    assert rows["wikievents", "argument recall: victim"][0] == [(None,), (None,)]
+    lines = quality.table(report).splitlines()
+    [detection] = [line for line in lines if "attack sentences" in line]
+    assert detection.split()[4:7] == ["0.500/0.500/0.500", "0.750/0.500/0.500", "+0.250/+0.000/+0.000"]
+    [place] = [line for line in lines if "main attack place" in line]
+    assert "0.250" in place and "+0.250" in place
+    [victim] = [line for line in lines if "victim" in line]
+    assert victim.split()[4:7] == ["—", "—", "—"]
+
+
+def test_pipelines_option_wants_distinct_names():
+    assert quality.pipeline_list("learned") == ("learned",)
+    for bad in ("", "rules,rules", " , "):
+        with pytest.raises(Exception):
+            quality.pipeline_list(bad)
 
 
 # --- an oracle scores perfectly -------------------------------------------------------------------
@@ -247,7 +342,8 @@ def oracle(doc: GoldDoc) -> DocPred:
     """Predictions that are exactly the gold annotations."""
     if doc.place:  # FA-KES: one attack at the gold place, the gold date as issued
         return DocPred(issued=doc.date, attacks=[AttackPred([(0, 1)], roles={"location": [value("p", labels={doc.place})]})])
-    attacks = [AttackPred([a.trigger], roles={g.role: [value(g.text, spans=[g.span])] for g in a.arguments}) for a in doc.attacks]
+    attacks = [AttackPred([a.trigger], roles={g.role: [value(g.text, spans=[g.span])] for g in a.arguments}, types=quality.TYPE_CLASSES.get(a.type, set()))
+               for a in doc.attacks]
     claims = [ClaimPred(g.contents, sources=[value("s", spans=g.sources)]) for g in doc.attributions]
     return DocPred(text=doc.text, attacks=attacks, claims=claims)
 
@@ -257,6 +353,7 @@ def test_an_oracle_gets_full_marks_on_every_measure(data_dir):
     assert quality.score_detection(events).f1 == 1.0
     recall = quality.score_arguments(events)
     assert all(recall[role]["recall"] == 1.0 for role in ("perpetrator", "target", "location"))
+    assert quality.score_types(events)["accuracy"] == 1.0
     fakes = [(d, oracle(d)) for d in quality.load(data_dir, "fakes")]
     assert quality.score_places(fakes)["accuracy"] == 1.0 and quality.score_dates(fakes)["accuracy"] == 1.0
     claims = quality.score_claims([(d, oracle(d)) for d in quality.load(data_dir, "polnear")])
