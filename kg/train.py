@@ -27,7 +27,7 @@ from kg.extract.learned import CUE_KEY, NONE, TRIGGER_KEY
 CONFIG_PATH = Path(__file__).resolve().parent / "data" / "train.cfg"
 WIKIEVENTS_ROLES = {"Attacker": "perpetrator", "Target": "target", "Victim": "victim", "Place": "place"}
 M2E2_ROLES = {"Attacker": "perpetrator", "Target": "target", "Place": "place"}
-THRESHOLDS = [round(0.05 * i, 2) for i in range(2, 19)]
+THRESHOLDS = [0.02, 0.04, 0.06, 0.08] + [round(0.05 * i, 2) for i in range(2, 19)]
 
 
 class TrainingDataMissing(FileNotFoundError):
@@ -171,15 +171,16 @@ def instance_arrays(pipe, examples_):
     return ids, dense, numpy.asarray([index[t] for t in truth], dtype="int64")
 
 
-def fit(pipe, arrays, settings: dict, seed: int, log) -> dict:
-    """Minibatch training of one component on precomputed instances; returns the last epoch's loss."""
+def fit(pipe, arrays, dev_arrays, settings: dict, seed: int, log) -> dict:
+    """Minibatch training of one component on precomputed instances, keeping the weights of the
+    epoch with the best dev F1 (at its best threshold): early stopping on dev."""
     from thinc.api import Adam
 
     ids, dense, truth = arrays
     optimizer = Adam(settings["learn_rate"])
     rng = numpy.random.RandomState(seed)
     one_hot = numpy.eye(len(pipe.labels), dtype="float32")
-    loss = 0.0
+    best = (-1.0, None, 0, 0.0)
     for epoch in range(settings["epochs"]):
         order = rng.permutation(len(truth))
         total = 0.0
@@ -191,8 +192,12 @@ def fit(pipe, arrays, settings: dict, seed: int, log) -> dict:
             pipe.model.finish_update(optimizer)
             total += float(-(numpy.log(numpy.clip(scores, 1e-9, 1)) * target).sum())
         loss = total / max(len(truth), 1)
-        log(f"  {pipe.name}: epoch {epoch + 1}/{settings['epochs']}, loss {loss:.4f}, {len(truth)} instances")
-    return {"loss": round(loss, 5), "instances": int(len(truth)), "positives": int((truth != 0).sum())}
+        threshold, dev = tune(pipe, dev_arrays)
+        log(f"  {pipe.name}: epoch {epoch + 1}/{settings['epochs']}, loss {loss:.4f}, dev F1 {dev['f1']:.3f} at {threshold}")
+        if dev["f1"] > best[0]:
+            best = (dev["f1"], pipe.model.to_bytes(), epoch + 1, loss)
+    pipe.model.from_bytes(best[1])
+    return {"loss": round(best[3], 5), "epoch": best[2], "instances": int(len(truth)), "positives": int((truth != 0).sum())}
 
 
 def prf(tp: int, fp: int, fn: int) -> dict:
@@ -252,21 +257,26 @@ def train(train_dir: Path, dev_dir: Path, output: Path, config_path: Path = CONF
     fix_random_seed(seed)
     nlp = build_nlp(config)
     base = nlp.select_pipes(disable=list(config["nlp"]["pipeline"]))
-    attack_train = attack_data(train_dir)
-    attribution_train = attribution_data(train_dir, limit=settings["polnear_articles"])
-    negatives = [Annotated(item.text, "attack") for item in attribution_train[: settings["polnear_negatives"]]]
+    attack_train, attack_dev = attack_data(train_dir), attack_data(dev_dir, dev=True)
+    attribution_train, attribution_dev = attribution_data(train_dir, limit=settings["polnear_articles"]), attribution_data(dev_dir, dev=True)
     if limit:
-        attack_train, attribution_train, negatives = attack_train[:limit], attribution_train[:limit], negatives[: limit // 4]
-    data = {
-        "attack": (attack_train + negatives, attack_data(dev_dir, dev=True)),
-        "attribution": (attribution_train, attribution_data(dev_dir, dev=True)),
-    }
-    if limit:
-        data = {kind: (tr, dv[:limit]) for kind, (tr, dv) in data.items()}
-    log(f"parsing {sum(len(tr) + len(dv) for tr, dv in data.values())} texts")
-    parsed = {kind: (parse(nlp, tr, cache, f"{kind}-train"), parse(nlp, dv, cache, f"{kind}-dev")) for kind, (tr, dv) in data.items()}
+        attack_train, attack_dev, attribution_train, attribution_dev = attack_train[:limit], attack_dev[:limit], attribution_train[:limit], attribution_dev[:limit]
+    log(f"parsing {len(attack_train) + len(attack_dev) + len(attribution_train) + len(attribution_dev)} texts")
+    docs = {name: parse(nlp, items, cache, name) for name, items in
+            (("attack-train", attack_train), ("attack-dev", attack_dev), ("attribution-train", attribution_train), ("attribution-dev", attribution_dev))}
     base.restore()
     log(f"parsed in {time.perf_counter() - started:.0f} s")
+    # political news (PolNeAR) stands for text without attacks, in training and in tuning
+    negatives = settings["polnear_negatives"] if not limit else max(1, limit // 4)
+    quiet = lambda items: [Annotated(item.text, "attack") for item in items]  # noqa: E731
+    data = {
+        "attack": (attack_train + quiet(attribution_train[:negatives]), attack_dev + quiet(attribution_dev)),
+        "attribution": (attribution_train, attribution_dev),
+    }
+    parsed = {
+        "attack": (docs["attack-train"] + docs["attribution-train"][:negatives], docs["attack-dev"] + docs["attribution-dev"]),
+        "attribution": (docs["attribution-train"], docs["attribution-dev"]),
+    }
     card = {"components": {}, "seed": seed, "config": config_path.name}
     for name in config["nlp"]["pipeline"]:
         kind, key, label = PLAN[name]
@@ -275,13 +285,13 @@ def train(train_dir: Path, dev_dir: Path, output: Path, config_path: Path = CONF
         pipe.initialize(lambda: [])
         train_arrays = instance_arrays(pipe, examples(train_docs, train_items, key, label))
         dev_arrays = instance_arrays(pipe, examples(dev_docs, dev_items, key, label))
-        fitted = fit(pipe, train_arrays, settings, seed, log)
+        fitted = fit(pipe, train_arrays, dev_arrays, settings, seed, log)
         threshold, dev = tune(pipe, dev_arrays)
         pipe.cfg["threshold"] = threshold
         card["components"][name] = {"train": fitted, "dev": dev, "threshold": threshold,
                                     "train_texts": len(train_items), "dev_texts": len(dev_items)}
         log(f"{name}: dev P/R/F1 {dev['precision']:.3f}/{dev['recall']:.3f}/{dev['f1']:.3f} at threshold {threshold}")
-    for doc in (d for pair in parsed.values() for docs in pair for d in docs):
+    for doc in (d for group in docs.values() for d in group):
         doc._.ckg_gold = None
     card["seconds"] = round(time.perf_counter() - started, 1)
     save(nlp, config, output, card)

@@ -57,7 +57,7 @@ def test_a_cue_and_its_source(nlp):
     doc = nlp("The Syrian Observatory for Human Rights said 14 people were killed in the raid.")
     cues = list(doc.spans[CUE_KEY])
     assert [c.text for c in cues] == ["said"]
-    sources = [span.text for _role, span, _p in cues[0]._.ckg_arguments]
+    sources = [span.text for _role, span, _p in cues[0]._.ckg_sources]
     assert sources and "Observatory" in sources[0]
 
 
@@ -124,3 +124,50 @@ def test_kg_train_on_a_slice_of_the_real_training_data(tmp_path):
     card = train(SHARED_TRAIN, SHARED_TRAIN.parent / "dev", tmp_path / "out", limit=12, log=lambda line: None)
     assert card["components"]["ckg_attack_triggers"]["train"]["positives"] > 0
     assert card["components"]["ckg_attribution_cues"]["train"]["positives"] > 0
+
+
+# --- reading the model's output into attacks ----------------------------------------------------
+
+@pytest.fixture(scope="module")
+def english():
+    return english_pipeline()
+
+
+@pytest.mark.parametrize("text, trigger, expected", [
+    ("An air strike hit the market.", "strike", "Airstrike"),
+    ("A car bomb exploded near the checkpoint.", "bomb", "Bombing"),
+    ("Government forces shelled the town overnight.", "shelled", "Shelling"),
+    ("Two jets carried out three raids on the village.", "raids", "Airstrike"),
+    ("The group beheaded a soldier.", "beheaded", "Execution"),
+    ("Gunmen attacked a police post.", "attacked", "Attack"),
+])
+def test_a_trigger_gets_the_class_its_words_and_instrument_name(english, text, trigger, expected):
+    from kg.extract.learned_steps import trigger_type
+
+    doc = english(text)
+    token = next(t for t in doc if t.text == trigger)
+    assert trigger_type(doc[token.i:token.i + 1]) == expected
+
+
+def test_learned_pipeline_end_to_end_finds_the_attack_and_its_source():
+    from extract_helpers import run
+
+    x = run("Syrian government warplanes bombed a bakery in Raqqa on Saturday, killing 25 people, "
+            "the Syrian Observatory for Human Rights said.", published="2014-09-06")
+    assert x.attacks, "the airstrike was not found"
+    attack = x.attacks[0]
+    assert attack.type in ("Airstrike", "Bombing")
+    assert attack.dates == ["2014-09-06"]
+    sources = {x.entities[("actor", c.source)].label for c in x.claims}
+    assert any("Observatory" in s for s in sources), sources
+
+
+def test_rules_pipeline_is_still_there(monkeypatch):
+    from kg.extract.pipeline import configured_pipeline, pipeline_path
+
+    names = [name for name, _ in configured_pipeline(pipeline_path("rules"))]
+    assert "attacks" in names and "learned-attacks" not in names
+    learned_names = [name for name, _ in configured_pipeline(pipeline_path("learned"))]
+    assert learned_names.index("parse-learned") < learned_names.index("learned-attacks")
+    with pytest.raises(ValueError, match="no extraction pipeline 'nope'"):
+        pipeline_path("nope")

@@ -5,14 +5,15 @@ Four ``Language.factory`` components, added after the English pipeline's ``ner``
 (``doc.tensor``), so none of them runs a network of its own over the text:
 
 - ``ckg_attack_triggers`` (:class:`TokenTagger`): which tokens report an attack →
-  ``doc.spans["ckg_attack_triggers"]`` (one span per run of positive tokens, label ``attack``);
+  ``doc.spans["ckg_attack_triggers"]`` (one span per run of positive tokens, label ``attack``),
+  each with ``Span._.ckg_trigger_probability``;
 - ``ckg_attack_arguments`` (:class:`PairScorer`): for each trigger, which candidate phrase of its
   sentence (noun chunks, named entities) is its perpetrator, target, victim or place →
   ``Span._.ckg_arguments`` on the trigger: ``[(role, candidate span, probability), ...]``;
 - ``ckg_attribution_cues`` (:class:`TokenTagger`): words that attribute a statement ("said",
-  "according to", "told") → ``doc.spans["ckg_attribution_cues"]``;
+  "according to", "told") → ``doc.spans["ckg_attribution_cues"]``, with ``Span._.ckg_cue_probability``;
 - ``ckg_attribution_sources`` (:class:`PairScorer`): for each cue, the phrase naming who speaks →
-  ``Span._.ckg_arguments`` on the cue: ``[("source", span, probability)]``.
+  ``Span._.ckg_sources`` on the cue: ``[("source", span, probability)]``.
 
 Every component classifies *instances* (a token, or an anchor–candidate pair) with the same small
 network, :func:`instance_classifier`: hashed symbolic features (lemmas, dependency labels, the
@@ -42,10 +43,12 @@ TRIGGER_KEY = "ckg_attack_triggers"
 CUE_KEY = "ckg_attribution_cues"
 ROLES = ("perpetrator", "target", "victim", "place")
 
-if not Span.has_extension("ckg_arguments"):
-    Span.set_extension("ckg_arguments", default=None)  # [(role, Span, probability)] on a trigger or cue
-if not Span.has_extension("ckg_probability"):
-    Span.set_extension("ckg_probability", default=None)  # the highest token probability of a tagged span
+# Span extensions are stored per (name, offsets): a word can be both a trigger and a cue
+# ("attacked"), so each component writes attributes of its own.
+SPAN_ATTRIBUTES = ("ckg_arguments", "ckg_sources", "ckg_trigger_probability", "ckg_cue_probability")
+for _name in SPAN_ATTRIBUTES:
+    if not Span.has_extension(_name):
+        Span.set_extension(_name, default=None)
 if not Doc.has_extension("ckg_gold"):
     Doc.set_extension("ckg_gold", default=None)  # training only: {"anchors": [...], "arguments": [...]}
 
@@ -115,14 +118,38 @@ def token_features(tok) -> list[str]:
         f"a0={args[0] if args else '-'}", f"a1={args[1] if len(args) > 1 else '-'}", f"a2={args[2] if len(args) > 2 else '-'}",
         f"e={tok.ent_type_ or '-'}", f"s={tok.lower_[-3:]}", f"neg={any(c.dep_ == 'neg' for c in tok.children)}",
         f"cc={any(c.dep_ in ('ccomp', 'parataxis') for c in tok.children)}|{tok.pos_}",
+        f"lex={_lexicon(tok)}", f"lexh={_lexicon(tok.head)}|{tok.dep_}",
     ]
 
 
-TOKEN_SLOTS = 18
+TOKEN_SLOTS = 20
 
 
-def dense_token(tensor, tok) -> numpy.ndarray:
-    return numpy.concatenate([tensor[tok.i], tensor[tok.head.i]])
+def _lexicon(tok) -> str:
+    """What the rules' word lists say of a token: an attack word (and its class), a speech verb, nothing."""
+    from kg.extract.attacks import NOUN_TRIGGERS, VERB_TRIGGERS
+    from kg.extract.claims import SAY_VERBS
+
+    lemma = tok.lemma_.lower()
+    entry = (VERB_TRIGGERS if tok.pos_ == "VERB" else NOUN_TRIGGERS).get(lemma)
+    if entry:
+        return f"{entry[0]}{'!' if entry[1] else ''}"
+    return "say" if lemma in SAY_VERBS else "-"
+
+
+def dense_token(tensor, tok, sentence_means: dict) -> numpy.ndarray:
+    """The token's and its head's ``tok2vec`` rows, and the mean row of its sentence."""
+    return numpy.concatenate([tensor[tok.i], tensor[tok.head.i], sentence_means[tok.i]])
+
+
+def sentence_means(doc: Doc, tensor) -> dict[int, numpy.ndarray]:
+    """Token index → the mean ``tok2vec`` row of its sentence."""
+    means = {}
+    for sent in doc.sents:
+        mean = tensor[sent.start:sent.end].mean(axis=0)
+        for i in range(sent.start, sent.end):
+            means[i] = mean
+    return means
 
 
 def _path(anchor, cand) -> str:
@@ -278,15 +305,16 @@ class TokenTagger(InstancePipe):
 
     slots = TOKEN_SLOTS
 
-    def __init__(self, vocab, model, name, labels, threshold, spans_key: str, pos: list[str]):
+    def __init__(self, vocab, model, name, labels, threshold, spans_key: str, pos: list[str], attribute: str):
         super().__init__(vocab, model, name, labels, threshold)
-        self.cfg.update({"spans_key": spans_key, "pos": list(pos)})
+        self.cfg.update({"spans_key": spans_key, "pos": list(pos), "attribute": attribute})
 
     def instances(self, doc):
         tensor = _tensor(doc)
         pos = set(self.cfg["pos"])
         toks = [t for t in doc if t.pos_ in pos]
-        return [t.i for t in toks], [token_features(t) for t in toks], [dense_token(tensor, t) for t in toks]
+        means = sentence_means(doc, tensor) if toks else {}
+        return [t.i for t in toks], [token_features(t) for t in toks], [dense_token(tensor, t, means) for t in toks]
 
     def gold(self, example, keys):
         """A token has the label of the reference span it overlaps (by characters, so any tokenization aligns)."""
@@ -307,10 +335,10 @@ class TokenTagger(InstancePipe):
             if decided:
                 hits[owner].append((i, *decided))
         for d, doc in enumerate(docs):
-            doc.spans[self.cfg["spans_key"]] = _runs(doc, hits[d])
+            doc.spans[self.cfg["spans_key"]] = _runs(doc, hits[d], self.cfg["attribute"])
 
 
-def _runs(doc: Doc, hits: list[tuple[int, str, float]]) -> list[Span]:
+def _runs(doc: Doc, hits: list[tuple[int, str, float]], attribute: str) -> list[Span]:
     """Adjacent tokens with the same label as one span, with the highest probability among them."""
     runs = []
     for i, label, p in sorted(hits):
@@ -321,20 +349,20 @@ def _runs(doc: Doc, hits: list[tuple[int, str, float]]) -> list[Span]:
     spans = []
     for start, end, label, p in runs:
         span = Span(doc, start, end, label=label)
-        span._.ckg_probability = round(p, 4)
+        span._.set(attribute, round(p, 4))
         spans.append(span)
     return spans
 
 
 class PairScorer(InstancePipe):
     """For each anchor span in ``doc.spans[anchor_key]``, each candidate phrase of its sentence is
-    ``none`` or a role; the decided roles go to ``anchor._.ckg_arguments``."""
+    ``none`` or a role; the decided roles go to the anchor's span attribute (``cfg["attribute"]``)."""
 
     slots = PAIR_SLOTS
 
-    def __init__(self, vocab, model, name, labels, threshold, anchor_key: str, max_per_role: int):
+    def __init__(self, vocab, model, name, labels, threshold, anchor_key: str, max_per_role: int, attribute: str):
         super().__init__(vocab, model, name, labels, threshold)
-        self.cfg.update({"anchor_key": anchor_key, "max_per_role": max_per_role})
+        self.cfg.update({"anchor_key": anchor_key, "max_per_role": max_per_role, "attribute": attribute})
 
     def anchors(self, doc: Doc) -> list[Span]:
         gold = doc._.ckg_gold
@@ -385,7 +413,7 @@ class PairScorer(InstancePipe):
                     if per_role.get(role, 0) < self.cfg["max_per_role"]:
                         per_role[role] = per_role.get(role, 0) + 1
                         chosen.append((role, doc[start:end], p))
-                anchor._.ckg_arguments = chosen
+                anchor._.set(self.cfg["attribute"], chosen)
 
 
 # --- factories ----------------------------------------------------------------------------------
@@ -399,27 +427,27 @@ def _model_config(n_slots: int, n_dense: int, n_labels: int) -> dict:
 
 
 @Language.factory("ckg_attack_triggers", default_config={
-    "model": _model_config(TOKEN_SLOTS, 192, 2), "threshold": 0.5, "labels": ["attack"], "pos": TAGGER_POS})
+    "model": _model_config(TOKEN_SLOTS, 288, 2), "threshold": 0.5, "labels": ["attack"], "pos": TAGGER_POS})
 def make_attack_triggers(nlp, name, model, threshold, labels, pos):
-    return TokenTagger(nlp.vocab, model, name, labels, threshold, TRIGGER_KEY, pos)
+    return TokenTagger(nlp.vocab, model, name, labels, threshold, TRIGGER_KEY, pos, "ckg_trigger_probability")
 
 
 @Language.factory("ckg_attack_arguments", default_config={
     "model": _model_config(PAIR_SLOTS, 288, 1 + len(ROLES)), "threshold": 0.5, "labels": list(ROLES), "max_per_role": 2})
 def make_attack_arguments(nlp, name, model, threshold, labels, max_per_role):
-    return PairScorer(nlp.vocab, model, name, labels, threshold, TRIGGER_KEY, max_per_role)
+    return PairScorer(nlp.vocab, model, name, labels, threshold, TRIGGER_KEY, max_per_role, "ckg_arguments")
 
 
 @Language.factory("ckg_attribution_cues", default_config={
-    "model": _model_config(TOKEN_SLOTS, 192, 2), "threshold": 0.5, "labels": ["cue"], "pos": CUE_POS})
+    "model": _model_config(TOKEN_SLOTS, 288, 2), "threshold": 0.5, "labels": ["cue"], "pos": CUE_POS})
 def make_attribution_cues(nlp, name, model, threshold, labels, pos):
-    return TokenTagger(nlp.vocab, model, name, labels, threshold, CUE_KEY, pos)
+    return TokenTagger(nlp.vocab, model, name, labels, threshold, CUE_KEY, pos, "ckg_cue_probability")
 
 
 @Language.factory("ckg_attribution_sources", default_config={
     "model": _model_config(PAIR_SLOTS, 288, 2), "threshold": 0.5, "labels": ["source"], "max_per_role": 1})
 def make_attribution_sources(nlp, name, model, threshold, labels, max_per_role):
-    return PairScorer(nlp.vocab, model, name, labels, threshold, CUE_KEY, max_per_role)
+    return PairScorer(nlp.vocab, model, name, labels, threshold, CUE_KEY, max_per_role, "ckg_sources")
 
 
 COMPONENTS = ("ckg_attack_triggers", "ckg_attack_arguments", "ckg_attribution_cues", "ckg_attribution_sources")

@@ -65,7 +65,7 @@ def trigger_type(trigger) -> str:
 def attack_from_trigger(state: State, sentence: Sentence, trigger, reference) -> Attack:
     tok = trigger.root
     kind = trigger_type(trigger)
-    probability = trigger._.ckg_probability or 0.5
+    probability = trigger._.ckg_trigger_probability or 0.5
     attack = Attack(kind, sentences=[sentence.index], trigger=sentence.offsets(trigger), strong=True, confidence=round(0.5 + 0.4 * probability, 2))
     learned = {"perpetrator": [], "target": [], "victim": [], "place": []}
     for role, span, _p in trigger._.ckg_arguments or ():
@@ -147,10 +147,10 @@ def find_learned_claims(state: State) -> None:
         if sentence.segment.kind != "body":
             continue
         for cue in _in_sentence(sentence.span.doc.spans.get(CUE_KEY, ()), sentence):
-            source = next((span for role, span, _p in cue._.ckg_arguments or () if role == "source"), None)
+            source = next((span for role, span, _p in cue._.ckg_sources or () if role == "source"), None)
             key = _source_of(state, sentence, source.root) if source is not None else None
             key = key or unnamed_source(state, sentence, cue.root).key
-            confidence = round(0.5 + 0.4 * (cue._.ckg_probability or 0.5), 2)
+            confidence = round(0.5 + 0.4 * (cue._.ckg_cue_probability or 0.5), 2)
             _add_claim(state, sentence, key, cue.text, (sentence.start, sentence.end), confidence)
         for key, cue, confidence in attributions(state, sentence):
             _add_claim(state, sentence, key, cue, (sentence.start, sentence.end), confidence)
