@@ -174,8 +174,9 @@ class Gazetteer:
         self.capitals: dict[str, str] = header["capitals"]
         self.countries: dict[str, Candidate] = {}
         self.subdivisions: dict[str, list[Candidate]] = {}
-        for number in range(header["countries"] + header["regions"]):
-            place = self._candidate(number)
+        eager = header["countries"] + header["regions"]
+        for number, row in enumerate(json.loads("[" + ",".join(self._rows[:eager]) + "]")):
+            place = self._decoded[number] = Candidate(*row)
             if place.kind == "Country":
                 self.countries[place.cc] = place
             else:
