@@ -38,20 +38,33 @@ class Extraction:
 
 def extract(article: Article) -> Extraction:
     """Run the extraction pipeline on one article."""
+    return extract_many([article])[0]
+
+
+def extract_many(articles: list[Article]) -> list[Extraction]:
+    """Run the extraction pipeline on several articles at once (the parse batches them); each
+    article's extraction is what :func:`extract` gives it alone."""
+    from kg.extract.pipeline import run_many
+
+    states = run_many([_state(article) for article in articles])
+    return [
+        Extraction(
+            meta=state.meta, inferred=state.inferred, entities=state.entities, attacks=state.attacks, claims=state.claims,
+            sentence_spans=[(s.start, s.end) for s in state.sentences],
+        )
+        for state in states
+    ]
+
+
+def _state(article: Article):
     from kg.extract.model import State
-    from kg.extract.pipeline import run
     from kg.iris import digest
 
-    state = State(
+    return State(
         text=article.text,
         meta={k: v for k, v in article.meta.items() if not k.startswith("_")},
         inferred=set(article.meta.get("_inferred", ())),
         article_key=digest(article.text, 16),
-    )
-    run(state)
-    return Extraction(
-        meta=state.meta, inferred=state.inferred, entities=state.entities, attacks=state.attacks, claims=state.claims,
-        sentence_spans=[(s.start, s.end) for s in state.sentences],
     )
 
 
