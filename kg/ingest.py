@@ -17,6 +17,7 @@ from kg.store import GraphStore
 from kg.vocab import CKG
 
 ProgressHook = Callable[[str], None]
+BATCH_ARTICLES = 8  # articles extracted together: spaCy parses a batch of docs faster than one at a time
 
 
 @dataclass
@@ -53,14 +54,41 @@ class Built:
 def build(article: Article) -> Built | Rejected:
     """Extract one article and serialize its graph; an extraction failure rejects the article."""
     from kg.extract import extract
+
+    try:
+        extraction = extract(article)
+    except Exception as exc:  # noqa: BLE001 - one article's failure must not stop the run
+        return _failed(article, exc)
+    return _serialised(article, extraction)
+
+
+def build_many(articles: list[Article]) -> list[Built | Rejected]:
+    """Build several articles with one batched extraction (their segments parsed together); when
+    that fails, each article alone, so only the one that fails is rejected."""
+    from kg.extract import extract_many
+
+    if len(articles) <= 1:
+        return [build(article) for article in articles]
+    try:
+        extractions = extract_many(articles)
+    except Exception:  # noqa: BLE001 - find the article that fails, build the others
+        return [build(article) for article in articles]
+    return [_serialised(article, extraction) for article, extraction in zip(articles, extractions)]
+
+
+def _serialised(article: Article, extraction) -> Built | Rejected:
     from kg.rdf import graph_iri, to_rdf
 
     try:
-        graph = to_rdf(article, extract(article))
+        graph = to_rdf(article, extraction)
         data = graph.serialize(format="nt", encoding="utf-8")
-    except Exception as exc:  # noqa: BLE001 - one article's failure must not stop the run
-        return Rejected(article.origin, f"extraction failed: {type(exc).__name__}: {exc}")
+    except Exception as exc:  # noqa: BLE001
+        return _failed(article, exc)
     return Built(article, str(graph_iri(article)), data, len(graph))
+
+
+def _failed(article: Article, exc: Exception) -> Rejected:
+    return Rejected(article.origin, f"extraction failed: {type(exc).__name__}: {exc}")
 
 
 def ingest(
@@ -98,16 +126,33 @@ def _built_items(items: Iterator[Article | Rejected], store: GraphStore, workers
             else:
                 yield item
 
+    chunks = _chunks(todo(), BATCH_ARTICLES)
     if workers <= 1:
-        yield from map(_build_or_pass, todo())
+        for chunk in chunks:
+            yield from _build_chunk(chunk)
         return
     context = multiprocessing.get_context("forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn")
     with context.Pool(workers, initializer=_warm_up) as pool:
-        yield from pool.imap(_build_or_pass, todo(), chunksize=4)
+        for built in pool.imap(_build_chunk, chunks):
+            yield from built
 
 
-def _build_or_pass(item: Article | Rejected | Built) -> Built | Rejected:
-    return item if isinstance(item, (Rejected, Built)) else build(item)
+def _chunks(items: Iterator, size: int) -> Iterator[list]:
+    """Consecutive lists of ``size`` items (the last one shorter)."""
+    chunk = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _build_chunk(items: list[Article | Rejected | Built]) -> list[Built | Rejected]:
+    """The chunk in order: its new articles built together, the rest passed through."""
+    built = iter(build_many([item for item in items if isinstance(item, Article)]))
+    return [next(built) if isinstance(item, Article) else item for item in items]
 
 
 def _warm_up() -> None:

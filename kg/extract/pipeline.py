@@ -35,7 +35,9 @@ def pipeline_path(choice: str | None = None) -> Path:
     return path
 
 Component = Callable[[State], None]
+BatchComponent = Callable[[list[State]], None]
 _REGISTRY: dict[str, Component] = {}
+_BATCHED: dict[str, BatchComponent] = {}
 
 
 def component(name: str) -> Callable[[Component], Component]:
@@ -43,6 +45,17 @@ def component(name: str) -> Callable[[Component], Component]:
 
     def register(func: Component) -> Component:
         _REGISTRY[name] = func
+        return func
+
+    return register
+
+
+def batch_component(name: str) -> Callable[[BatchComponent], BatchComponent]:
+    """Register the many-articles-at-once form of component ``name``: it must do to each state
+    exactly what the one-article form does."""
+
+    def register(func: BatchComponent) -> BatchComponent:
+        _BATCHED[name] = func
         return func
 
     return register
@@ -79,6 +92,18 @@ def run(state: State, steps=None) -> State:
     for _name, func in steps if steps is not None else configured_pipeline():
         func(state)
     return state
+
+
+def run_many(states: list[State], steps=None) -> list[State]:
+    """Run the pipeline over several articles, step by step: a step with a batch form (see
+    :func:`batch_component`) gets them all at once, any other step each in turn."""
+    for name, func in steps if steps is not None else configured_pipeline():
+        if name in _BATCHED:
+            _BATCHED[name](states)
+        else:
+            for state in states:
+                func(state)
+    return states
 
 
 def _import_components() -> None:
