@@ -2,7 +2,7 @@
 import pytest
 from rdflib.compare import isomorphic
 
-from kg.extract.pipeline import PIPELINE_CFG, configured_pipeline, read_config
+from kg.extract.pipeline import PIPELINE_CFG, configured_pipeline, pipeline_path, read_config
 from kg.rdf import to_rdf
 from kg.sources import Article
 
@@ -10,6 +10,12 @@ from kg.sources import Article
 def test_components_run_in_the_configured_order():
     names = [name for name, _ in configured_pipeline()]
     assert names == read_config(PIPELINE_CFG)
+    assert names.index("boilerplate") < names.index("parse-learned") < names.index("learned-attacks") < names.index("learned-claims")
+
+
+def test_the_rules_baseline_runs_in_its_configured_order():
+    names = [name for name, _ in configured_pipeline(pipeline_path("rules"))]
+    assert names == read_config(pipeline_path("rules"))
     assert names.index("boilerplate") < names.index("parse") < names.index("attacks") < names.index("claims")
 
 

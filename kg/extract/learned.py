@@ -49,6 +49,8 @@ SPAN_ATTRIBUTES = ("ckg_arguments", "ckg_sources", "ckg_trigger_probability", "c
 for _name in SPAN_ATTRIBUTES:
     if not Span.has_extension(_name):
         Span.set_extension(_name, default=None)
+if not Doc.has_extension("ckg_token_scores"):
+    Doc.set_extension("ckg_token_scores", default=None)  # spans key → {token index: probability of its best label}
 if not Doc.has_extension("ckg_gold"):
     Doc.set_extension("ckg_gold", default=None)  # training only: {"anchors": [...], "arguments": [...]}
 
@@ -330,12 +332,17 @@ class TokenTagger(InstancePipe):
         keys, owners, scores = predictions
         docs = list(docs)
         hits = {d: [] for d in range(len(docs))}
+        token_scores = {d: {} for d in range(len(docs))}
         for i, owner, row in zip(keys, owners, scores):
+            token_scores[owner][i] = float(row[1:].max())
             decided = self.decide(row)
             if decided:
                 hits[owner].append((i, *decided))
         for d, doc in enumerate(docs):
             doc.spans[self.cfg["spans_key"]] = _runs(doc, hits[d], self.cfg["attribute"])
+            if doc._.ckg_token_scores is None:
+                doc._.ckg_token_scores = {}
+            doc._.ckg_token_scores[self.cfg["spans_key"]] = token_scores[d]
 
 
 def _runs(doc: Doc, hits: list[tuple[int, str, float]], attribute: str) -> list[Span]:

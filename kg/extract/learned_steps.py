@@ -10,7 +10,8 @@ the same :class:`~kg.extract.model.Attack` and :class:`~kg.extract.model.Claim` 
   "air strike" → Airstrike, "car bomb" → Bombing), else ``Attack``;
 - an argument phrase that names a known actor or place is that entity; one that does not becomes an
   unnamed actor (people, groups) or, as a target or place, an unnamed place of this article, so the
-  graph keeps what the text says ("a bakery") with its evidence, never more;
+  graph keeps what the text says ("a bakery") with its evidence, never more; such a place is the
+  attack's location only when no known place is;
 - the rules' dependency patterns still add what they find for the same trigger (a learned argument
   comes first);
 - a cue's source phrase resolves as the rules' sources do (named actors, pronouns to the most
@@ -35,17 +36,69 @@ def _in_sentence(spans, sentence: Sentence):
     return [s for s in spans if sentence.span.start <= s.root.i < sentence.span.end]
 
 
+RULE_VETO = 0.05  # a rule trigger that is not a strong attack word stands only if the model gives it this much
+
+
 @component("learned-attacks")
 def find_learned_attacks(state: State) -> None:
-    """Attacks from ``doc.spans["ckg_attack_triggers"]`` and their ``Span._.ckg_arguments``."""
+    """Attacks where the model or the rules find a trigger; the model also vetoes weak rule triggers.
+
+    Per token of a body sentence: a learned trigger (``doc.spans["ckg_attack_triggers"]``) is an
+    attack with its learned arguments; where the rules find an attack at the same word, their
+    reading (type, negation, weapon use, passing mentions) is kept and the learned arguments are
+    added to it. A rule trigger the model did not tag stands when it is a strong attack word
+    ("airstrike", "shelling") or the model gives it at least ``RULE_VETO``.
+    """
     reference = parse_iso(state.meta.get("published"))
+    mentions = []
     for sentence in state.sentences:
         if sentence.segment.kind != "body":
             continue
-        for trigger in _in_sentence(sentence.span.doc.spans.get(TRIGGER_KEY, ()), sentence):
-            attack = attack_from_trigger(state, sentence, trigger, reference)
-            rules.merge_mention(state, attack, rules._definite_bare(trigger.root))
+        doc = sentence.span.doc
+        learned = {span.root.i: span for span in _in_sentence(doc.spans.get(TRIGGER_KEY, ()), sentence)}
+        scores = (doc._.ckg_token_scores or {}).get(TRIGGER_KEY, {})
+        covered = {t.i for span in learned.values() for t in span if t.i != span.root.i}
+        for tok in sentence.span:
+            if tok.i in covered:
+                continue
+            found = rules._attack_at(state, sentence, tok, reference)
+            trigger = learned.get(tok.i)
+            if found and trigger is not None:
+                attack, anaphoric = found
+                add_learned_arguments(state, sentence, attack, trigger)
+                mentions.append((attack, anaphoric))
+            elif trigger is not None:
+                mentions.append((attack_from_trigger(state, sentence, trigger, reference), rules._definite_bare(tok)))
+            elif found and (found[0].strong or scores.get(tok.i, 0.0) >= RULE_VETO):
+                mentions.append(found)
+    for attack, anaphoric in mentions:
+        rules.merge_mention(state, attack, anaphoric)
     rules._inherit_dates(state, reference)
+
+
+def add_learned_arguments(state: State, sentence: Sentence, attack: Attack, trigger) -> None:
+    """Add the model's arguments for ``trigger`` to an attack the rules read at the same word."""
+    learned = learned_arguments(state, sentence, trigger)
+    attack.perpetrators = _union(attack.perpetrators, learned["perpetrator"])
+    if attack.type == "ArmedClash":
+        attack.targets = _union(attack.targets, learned["perpetrator"], learned["target"])
+        attack.perpetrators = _union(attack.perpetrators, learned["target"])
+    else:
+        attack.targets = [k for k in _union(attack.targets, learned["target"]) if k not in attack.perpetrators]
+    attack.victims = _union(attack.victims, learned["victim"])
+    if not attack.places:
+        known = [k for k in learned["place"] if not state.entity("place", k).props.get("local")]
+        attack.places = rules._most_specific(state, known) or [k for k in learned["place"] if k not in known]
+
+
+def learned_arguments(state: State, sentence: Sentence, trigger) -> dict[str, list[str]]:
+    """Role → entity keys of the model's arguments of ``trigger``."""
+    found = {"perpetrator": [], "target": [], "victim": [], "place": []}
+    for role, span, _p in trigger._.ckg_arguments or ():
+        key = resolve_argument(state, sentence, role, span)
+        if key and key not in found[role]:
+            found[role].append(key)
+    return found
 
 
 def trigger_type(trigger) -> str:
@@ -67,11 +120,7 @@ def attack_from_trigger(state: State, sentence: Sentence, trigger, reference) ->
     kind = trigger_type(trigger)
     probability = trigger._.ckg_trigger_probability or 0.5
     attack = Attack(kind, sentences=[sentence.index], trigger=sentence.offsets(trigger), strong=True, confidence=round(0.5 + 0.4 * probability, 2))
-    learned = {"perpetrator": [], "target": [], "victim": [], "place": []}
-    for role, span, _p in trigger._.ckg_arguments or ():
-        key = resolve_argument(state, sentence, role, span)
-        if key and key not in learned[role]:
-            learned[role].append(key)
+    learned = learned_arguments(state, sentence, trigger)
     perpetrators = _union(learned["perpetrator"], rules._perpetrators(state, sentence, tok))
     if kind == "ArmedClash":
         sides = _union(perpetrators, learned["target"], rules._clash_sides(state, sentence, tok, perpetrators))
@@ -83,7 +132,7 @@ def attack_from_trigger(state: State, sentence: Sentence, trigger, reference) ->
         attack.victims = _union(learned["victim"], victims, rules._victims(state, sentence, tok) if kind == "Execution" else [])
     known = [k for k in learned["place"] if not state.entity("place", k).props.get("local")]
     local = [k for k in learned["place"] if k not in known]
-    attack.places = _union(rules._most_specific(state, _union(known, rules._places(state, sentence, tok))), local)
+    attack.places = rules._most_specific(state, _union(known, rules._places(state, sentence, tok))) or local
     attack.dates = rules._dates(sentence, tok, reference)
     attack.passing = rules._passing(sentence, tok, attack, reference)
     return attack
