@@ -36,7 +36,7 @@ def _in_sentence(spans, sentence: Sentence):
     return [s for s in spans if sentence.span.start <= s.root.i < sentence.span.end]
 
 
-RULE_VETO = 0.05  # a rule trigger that is not a strong attack word stands only if the model gives it this much
+RULE_VETO = 0.05  # a rule trigger with a peaceful sense stands only if the model gives it this much
 
 
 @component("learned-attacks")
@@ -46,8 +46,9 @@ def find_learned_attacks(state: State) -> None:
     Per token of a body sentence: a learned trigger (``doc.spans["ckg_attack_triggers"]``) is an
     attack with its learned arguments; where the rules find an attack at the same word, their
     reading (type, negation, weapon use, passing mentions) is kept and the learned arguments are
-    added to it. A rule trigger the model did not tag stands when it is a strong attack word
-    ("airstrike", "shelling") or the model gives it at least ``RULE_VETO``.
+    added to it. A learned trigger that is a word with peaceful senses ("target", "attack") needs a
+    sentence about armed conflict, as the rules' do; a rule trigger of such a word that the model did
+    not tag stands only when the model gives it at least ``RULE_VETO``.
     """
     reference = parse_iso(state.meta.get("published"))
     mentions = []
@@ -68,12 +69,19 @@ def find_learned_attacks(state: State) -> None:
                 add_learned_arguments(state, sentence, attack, trigger)
                 mentions.append((attack, anaphoric))
             elif trigger is not None:
+                if _ambiguous(tok) and not rules._conflict_context(state, sentence, tok):
+                    continue  # "its sales target", "Trump attacked Clinton": a word with a peaceful sense, in a peaceful sentence
                 mentions.append((attack_from_trigger(state, sentence, trigger, reference), rules._definite_bare(tok)))
-            elif found and (found[0].strong or scores.get(tok.i, 0.0) >= RULE_VETO):
+            elif found and (found[0].strong or not _ambiguous(tok) or scores.get(tok.i, 0.0) >= RULE_VETO):
                 mentions.append(found)
     for attack, anaphoric in mentions:
         rules.merge_mention(state, attack, anaphoric)
     rules._inherit_dates(state, reference)
+
+
+def _ambiguous(tok) -> bool:
+    """A word with peaceful senses as well ("strike", "target", "attack", "battle")."""
+    return tok.lemma_.lower() in rules.NON_CONFLICT
 
 
 def add_learned_arguments(state: State, sentence: Sentence, attack: Attack, trigger) -> None:
@@ -183,8 +191,9 @@ def local_place(state: State, sentence: Sentence, span, facility: bool) -> Entit
 
 @component("learned-claims")
 def find_learned_claims(state: State) -> None:
-    """Claims from ``doc.spans["ckg_attribution_cues"]``, each claimed by its learned source; the
-    rules' attributions add what the model did not find; embedded posts are their authors' claims."""
+    """The rules' attributions (precise where they fire), then the claims of every further cue in
+    ``doc.spans["ckg_attribution_cues"]``, each claimed by its learned source (else the article's
+    unnamed source); embedded posts are their authors' claims."""
     from kg.extract.claims import attributions
 
     for sentence in state.sentences:
@@ -195,12 +204,16 @@ def find_learned_claims(state: State) -> None:
             continue
         if sentence.segment.kind != "body":
             continue
+        rule_cues = set()
+        for key, cue, confidence in attributions(state, sentence):
+            _add_claim(state, sentence, key, cue, (sentence.start, sentence.end), confidence)
+            rule_cues.add(cue.split()[0].lower())
         for cue in _in_sentence(sentence.span.doc.spans.get(CUE_KEY, ()), sentence):
+            if any(t.lower_ in rule_cues for t in cue):
+                continue  # the rules read this attribution already
             source = next((span for role, span, _p in cue._.ckg_sources or () if role == "source"), None)
             key = _source_of(state, sentence, source.root) if source is not None else None
             key = key or unnamed_source(state, sentence, cue.root).key
             confidence = round(0.5 + 0.4 * (cue._.ckg_cue_probability or 0.5), 2)
             _add_claim(state, sentence, key, cue.text, (sentence.start, sentence.end), confidence)
-        for key, cue, confidence in attributions(state, sentence):
-            _add_claim(state, sentence, key, cue, (sentence.start, sentence.end), confidence)
     resolve_described_speakers(state)
