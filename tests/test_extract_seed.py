@@ -91,7 +91,6 @@ def test_syrian_air_attacks_on_raqqa(seed):
     assert claimed == {3, 8, 9, 20}
 
 
-@pytest.mark.xfail(reason="known regression: the learned pipeline merges the missiles on al-Taka'e camp into the bakery airstrike (the rules keep them apart); issue 8", strict=True)
 def test_missiles_on_the_camp_claimed_by_the_monitor(seed):
     _, g = seed
     assert ask(g, """?a a ckg:MissileStrike ; ckg:target/rdfs:label "al-Taka'e camp" ; ckg:date "2014-09-06"^^xsd:date .

@@ -610,7 +610,8 @@ def _inherit_dates(state: State, reference: date | None) -> None:
         if attack.dates or attack.passing or any(e.label_ == "DATE" for s in attack.sentences for e in state.sentences[s].ents):
             continue
         for earlier in reversed(state.attacks[:i]):
-            if earlier.dates and not earlier.passing and 0 <= attack.sentences[0] - earlier.sentences[-1] <= 4:
+            told_before = [s for s in earlier.sentences if s <= attack.sentences[0]]
+            if earlier.dates and not earlier.passing and told_before and attack.sentences[0] - told_before[-1] <= 4:
                 attack.dates = [d for d in earlier.dates if len(d) == 10][-1:]
                 break
         if not attack.dates and reference and attack.sentences[0] < LEDE_SENTENCES and _reported_as_news(state, attack):

@@ -48,7 +48,8 @@ def find_learned_attacks(state: State) -> None:
     reading (type, negation, weapon use, passing mentions) is kept and the learned arguments are
     added to it. A learned trigger that is a word with peaceful senses ("target", "attack") needs a
     sentence about armed conflict, as the rules' do; a rule trigger of such a word that the model did
-    not tag stands only when the model gives it at least ``RULE_VETO``.
+    not tag stands only when the model gives it at least ``RULE_VETO`` or the sentence names fighters
+    or weapons.
     """
     reference = parse_iso(state.meta.get("published"))
     mentions = []
@@ -71,12 +72,19 @@ def find_learned_attacks(state: State) -> None:
             elif trigger is not None:
                 if _ambiguous(tok) and not rules._conflict_context(state, sentence, tok):
                     continue  # "its sales target", "Trump attacked Clinton": a word with a peaceful sense, in a peaceful sentence
+                if rules._hypothetical(tok) or rules._aggregate(tok):
+                    continue  # "considering attacks", "has ramped up airstrikes since August": no one attack happened
                 mentions.append((attack_from_trigger(state, sentence, trigger, reference), rules._definite_bare(tok)))
-            elif found and (found[0].strong or not _ambiguous(tok) or scores.get(tok.i, 0.0) >= RULE_VETO):
+            elif found and (found[0].strong or not _ambiguous(tok) or scores.get(tok.i, 0.0) >= RULE_VETO or _hard_conflict(sentence)):
                 mentions.append(found)
     for attack, anaphoric in mentions:
         rules.merge_mention(state, attack, anaphoric)
     rules._inherit_dates(state, reference)
+
+
+def _hard_conflict(sentence: Sentence) -> bool:
+    """A sentence that names fighters or weapons ("insurgent groups", "warplanes"): the rules' reading stands."""
+    return any(t.lemma_.lower() in rules.HARD_CONFLICT for t in sentence.span)
 
 
 def _ambiguous(tok) -> bool:
