@@ -169,11 +169,19 @@ def resolve_argument(state: State, sentence: Sentence, role: str, span) -> str |
     root = span.root
     if root.pos_ in ("PRON", "DET", "PUNCT", "NUM") or not any(t.is_alpha for t in span) or state.ref_at(sentence.index, root.i):
         return None  # a pronoun nobody resolved, a number, or a place named as an actor
-    if role == "place" or role == "target" and not _people(span):
-        return local_place(state, sentence, span, facility=role == "target").key
+    if role == "place":
+        return local_place(state, sentence, span, facility=False).key if _named_place(span) else None
+    if role == "target" and not _people(span):
+        return local_place(state, sentence, span, facility=True).key
     if not _people(span) and root.pos_ != "PROPN":
         return None
     return rules._victim_group(state, sentence, root).key
+
+
+def _named_place(span) -> bool:
+    """A place phrase with a name of its own ("Hardatain", "Rue Victor Hugo"), not "a bus" or "the past"."""
+    root = span.root
+    return root.pos_ == "PROPN" and root.ent_type_ not in PERSON_ENTS or root.ent_type_ in PLACE_ENTS
 
 
 def _people(span) -> bool:
