@@ -1,4 +1,4 @@
-"""Extraction quality on public annotated data: `python bench/quality.py [--data DIR] [--limit N] [--pipelines rules,learned] [--json]`.
+"""Extraction quality on public annotated data: `python bench/quality.py [--data DIR] [--limit N] [--pipelines rules,learned] [--only fakes] [--json]`.
 
 Follows the held-out protocol of ``../shared/eval/README.md``: every document is written as a plain-text
 article with a sidecar holding only its title (if any) and a unique url (no publication date), ingested
@@ -619,9 +619,13 @@ def pair_up(docs: list[GoldDoc], predictions: dict[str, DocPred]) -> tuple[list[
     return pairs, misaligned
 
 
-def load_corpora(data_dir: Path, limit: int | None, corpus: Path | None, newswires: int) -> dict[str, list[GoldDoc]]:
-    """Every dataset found in ``data_dir`` (and the newswires), non-empty ones only."""
-    corpora = {name: load(data_dir, name, limit) for name in DATASETS}
+def load_corpora(data_dir: Path, limit: int | None, corpus: Path | None, newswires: int,
+                 only: tuple[str, ...] = ()) -> dict[str, list[GoldDoc]]:
+    """Every dataset found in ``data_dir`` (and the newswires), non-empty ones only; with ``only``,
+    just those datasets (``reuters`` names the newswires)."""
+    corpora = {name: load(data_dir, name, limit) for name in DATASETS if not only or name in only}
+    if only and "reuters" not in only:
+        newswires = 0
     if not any(corpora.values()):
         raise SystemExit(f"no datasets found in {data_dir} (expected {', '.join(n + '*.jsonl' for n in DATASETS)})")
     if newswires and corpus:
@@ -652,12 +656,12 @@ def store_name(pipeline: str) -> str:
 
 
 def evaluate(data_dir: Path, limit: int | None, workers: int, keep: Path | None = None, corpus: Path | None = None,
-             newswires: int = 0, pipelines: tuple[str, ...] = DEFAULT_PIPELINES) -> dict:
+             newswires: int = 0, pipelines: tuple[str, ...] = DEFAULT_PIPELINES, only: tuple[str, ...] = ()) -> dict:
     """Write the documents once, ingest them once per pipeline (each into its own fresh store, kept
     under ``keep`` if given) and score each: ``{"data", "pipelines", "runs": {pipeline: report}}``."""
     work = Path(tempfile.mkdtemp(prefix="kg-quality-"))
     try:
-        corpora = load_corpora(data_dir, limit, corpus, newswires)
+        corpora = load_corpora(data_dir, limit, corpus, newswires, only)
         for name, docs in corpora.items():
             write_articles(docs, work / "articles" / name)
         runs = {p: run_pipeline(p, work / "articles", (keep or work) / store_name(p), workers, corpora) for p in pipelines}
@@ -789,6 +793,19 @@ def pipeline_list(text: str) -> tuple[str, ...]:
     return names
 
 
+def dataset_list(text: str) -> tuple[str, ...]:
+    """``--only``: comma-separated dataset names among :data:`DATASETS` and ``reuters``.
+
+    >>> dataset_list("fakes")
+    ('fakes',)
+    """
+    names = tuple(name.strip().lower() for name in text.split(",") if name.strip())
+    unknown = [n for n in names if n not in (*DATASETS, "reuters")]
+    if not names or unknown:
+        raise argparse.ArgumentTypeError(f"give datasets among {', '.join((*DATASETS, 'reuters'))}, not {text!r}")
+    return names
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help=f"folder of the annotated JSONL files (default {DEFAULT_DATA})")
@@ -797,6 +814,8 @@ def main(argv=None) -> None:
     parser.add_argument("--newswires", type=int, default=300, help="how many of its articles to score for false alarms (default 300; 0 skips)")
     parser.add_argument("--pipelines", type=pipeline_list, default=DEFAULT_PIPELINES,
                         help=f"kg ingest --pipeline for each run, comma-separated; the first is the baseline (default {','.join(DEFAULT_PIPELINES)})")
+    parser.add_argument("--only", type=dataset_list, default=(),
+                        help="score only these datasets, comma-separated (e.g. fakes; reuters = the newswires)")
     parser.add_argument("--workers", type=int, default=2, help="kg ingest --workers (default 2)")
     parser.add_argument("--store", type=Path, default=None, help="keep the stores here for inspection (a new folder; one store-PIPELINE inside per pipeline)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
@@ -804,7 +823,7 @@ def main(argv=None) -> None:
     if args.store and args.store.exists():
         parser.error(f"--store {args.store} exists; give a new folder")
     newswires = min(args.newswires, args.limit) if args.limit is not None else args.newswires
-    report = evaluate(args.data, args.limit, args.workers, args.store, args.corpus, newswires, args.pipelines)
+    report = evaluate(args.data, args.limit, args.workers, args.store, args.corpus, newswires, args.pipelines, args.only)
     print(json.dumps(report, indent=2) if args.json else table(report))
 
 

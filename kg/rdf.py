@@ -69,6 +69,9 @@ def to_rdf(article: Article, extraction: Extraction) -> Graph:
     node = article_iri(article)
     _article(graph, node, article, extraction)
     writer = _Writer(graph, node, digest(article.text, 16), article.text, extraction)
+    span = extraction.meta.get("_published_span")
+    if "published" in extraction.inferred and extraction.meta.get("published") and span:
+        writer.mention(node, tuple(span))  # the date the inferred dcterms:issued was read from
     writer.entities()
     writer.attacks()
     writer.claims()

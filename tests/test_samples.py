@@ -193,7 +193,6 @@ def clashes_103(sample):
     return sample(S103).attacks_of("ArmedClash", where=saraqeb)
 
 
-@pytest.mark.xfail(reason="known regression: the learned pipeline merges 'hit back' into the clash and loses its Monday date (the rules keep it); issue 8", strict=True)
 def test_103_clash_at_saraqeb_on_monday_2018_02_19(sample):
     assert sample(S103).attacks_of("ArmedClash", "2018-02-19", saraqeb), sample(S103).attacks
 
