@@ -517,10 +517,49 @@ def predicted_date(pred: DocPred) -> str | None:
     return max(counts, key=lambda d: (counts[d], d)) if counts else None
 
 
+_MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december")
+
+
+def day_in_text(text: str, iso: str) -> bool:
+    """Whether the text writes the day ``iso`` with its month in words ("5 April", "Apr 05", "April 5th")
+    or as digits (5/4, 4/5, 2017-04-05); a rough check, independent of the extractor's own patterns.
+
+    >>> day_in_text("Wed 05 Apr 2017 Syria ...", "2017-04-05"), day_in_text("on April 15", "2017-04-05")
+    (True, False)
+    """
+    day, month = int(iso[8:10]), int(iso[5:7])
+    name = _MONTH_NAMES[month - 1][:3]
+    words = rf"\b0?{day}(?:st|nd|rd|th)?\s+(?:of\s+)?{name}[a-z]*\.?|\b{name}[a-z]*\.?\s+0?{day}(?!\d\d?\b)(?:st|nd|rd|th)?\b"
+    digits = rf"\b0?{day}[/.]0?{month}[/.]\d{{4}}\b|\b0?{month}[/.]0?{day}[/.]\d{{4}}\b|{iso}"
+    return re.search(words, text, re.IGNORECASE) is not None or re.search(digits, text) is not None
+
+
+DATE_FAILURES = ("day not in text", "no date predicted", "wrong anchor", "wrong attack date (no anchor)")
+
+
+def date_failure(doc: GoldDoc, pred: DocPred, guess: str | None) -> str | None:
+    """Why a predicted article date is not the labelled day (None when it is): nothing predicted, the
+    day not written in the text at all, a wrong article date (``dcterms:issued``) although the text
+    writes the day, or, with no article date, the attack dates (wrong relative resolution or wrong attack)."""
+    if guess == doc.date:
+        return None
+    if not day_in_text(doc.text, doc.date):
+        return "day not in text"
+    if guess is None:
+        return "no date predicted"
+    if pred.issued:
+        return "wrong anchor"
+    return "wrong attack date (no anchor)"
+
+
 def score_dates(pairs: list[tuple[GoldDoc, DocPred]]) -> dict:
     exact = near = predicted = 0
+    causes = Counter()
     for doc, pred in pairs:
         guess = predicted_date(pred)
+        cause = date_failure(doc, pred, guess)
+        if cause:
+            causes[cause] += 1
         if not guess:
             continue
         predicted += 1
@@ -531,7 +570,8 @@ def score_dates(pairs: list[tuple[GoldDoc, DocPred]]) -> dict:
         exact += gap == 0
         near += gap <= 1
     n = len(pairs)
-    return {"accuracy": _ratio(exact, n), "within_1_day": _ratio(near, n), "predicted": predicted, "n": n}
+    return {"accuracy": _ratio(exact, n), "within_1_day": _ratio(near, n), "predicted": predicted, "n": n,
+            "failures": dict(sorted(causes.items()))}
 
 
 def claim_matches(claim: ClaimPred, gold: GoldAttribution) -> bool:
@@ -703,8 +743,11 @@ def _place_rows(result: dict) -> list[Row]:
 
 def _date_rows(result: dict) -> list[Row]:
     d = result["date"]
-    return [("date: exact day acc", (d["accuracy"],), f"predicted {d['predicted']}/{d['n']}"),
+    rows = [("date: exact day acc", (d["accuracy"],), f"predicted {d['predicted']}/{d['n']}"),
             ("date: within 1 day acc", (d["within_1_day"],), "")]
+    failures = d.get("failures", {})
+    return rows + [(f"date fails: {cause}"[:33], (_ratio(failures.get(cause, 0), d["n"]),), f"{failures.get(cause, 0)} docs")
+                   for cause in DATE_FAILURES]
 
 
 def _false_alarm_rows(result: dict) -> list[Row]:

@@ -641,13 +641,16 @@ def _inherit_dates(state: State, reference: date | None) -> None:
 
 
 def _nearest_dates(state: State, attack: Attack, reference: date | None) -> list[str]:
-    """The dates of the expression nearest the attack's first sentence: in that sentence, else in
-    the same paragraph (the nearer sentence first, the earlier on a tie)."""
+    """The days of the dated expression nearest the attack's first sentence: in that sentence, else
+    in the same paragraph (the nearer sentence first, the earlier on a tie). Only days: a month or a
+    year there is background ("since March 2011") more often than the attack's date."""
     first = state.sentences[attack.sentences[0]]
     paragraph = [s for s in state.sentences if s.segment is first.segment and s.segment.kind == "body"]
     for sentence in sorted(paragraph, key=lambda s: (abs(s.index - first.index), s.index)):
         for _root, values in _date_expressions(sentence, reference):
-            return sorted(set(values))
+            days = sorted({v for v in values if len(v) == 10})
+            if days:
+                return days
     return []
 
 
