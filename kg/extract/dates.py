@@ -179,8 +179,8 @@ HEAD_CHARS = 300
 def choose_anchor(mentions: list[DateMention], head_end: int = HEAD_CHARS, years: list[int] = ()) -> DateMention | None:
     """The article's own date among its date mentions: a marked date ("Published ...", a weekday
     before it, a dateline) or a date at the head (before ``head_end``) beats a date in the story;
-    among the best placed, the latest. A day without its year takes the latest of ``years`` (the
-    years the article names).
+    among the best placed, the latest. A marked day without its year takes the latest of ``years``
+    (the years the article names).
 
     >>> story = [DateMention(300, 310, "2017-04-04"), DateMention(5, 15, "2017-04-02", "publication")]
     >>> choose_anchor(story).value
@@ -200,9 +200,11 @@ def choose_anchor(mentions: list[DateMention], head_end: int = HEAD_CHARS, years
 
 
 def _with_year(mention: DateMention, years) -> DateMention | None:
+    """A marked day without its year ("BEIRUT, April 5 (Reuters)") in the latest year named; an
+    unmarked one stays without a year."""
     if not mention.value.startswith("--"):
         return mention
-    if not years:
+    if not years or not mention.cue:
         return None
     month, day = int(mention.value[2:4]), int(mention.value[5:7])
     try:

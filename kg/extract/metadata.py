@@ -84,7 +84,7 @@ def infer_published(state: State) -> str | None:
     evidence (``state.meta["_published_span"]``).
     """
     mentions = [_as_dateline(state, m) for m in find_date_mentions(state.text) if _readable(state, m.start)]
-    years = [int(m.value[:4]) for m in mentions if not m.value.startswith("--")]
+    years = [int(y) for y in re.findall(r"\b((?:19|20)\d\d)\b", state.text)]
     anchor = choose_anchor(mentions, _head_end(state), years)
     if anchor is None:
         return None
