@@ -1,4 +1,4 @@
-"""Extraction quality on public annotated data: `python bench/quality.py [--data DIR] [--limit N] [--pipelines rules,learned] [--json]`.
+"""Extraction quality on public annotated data: `python bench/quality.py [--data DIR] [--limit N] [--pipelines rules,learned] [--only fakes] [--json]`.
 
 Follows the held-out protocol of ``../shared/eval/README.md``: every document is written as a plain-text
 article with a sidecar holding only its title (if any) and a unique url (no publication date), ingested
@@ -517,10 +517,49 @@ def predicted_date(pred: DocPred) -> str | None:
     return max(counts, key=lambda d: (counts[d], d)) if counts else None
 
 
+_MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december")
+
+
+def day_in_text(text: str, iso: str) -> bool:
+    """Whether the text writes the day ``iso`` with its month in words ("5 April", "Apr 05", "April 5th")
+    or as digits (5/4, 4/5, 2017-04-05); a rough check, independent of the extractor's own patterns.
+
+    >>> day_in_text("Wed 05 Apr 2017 Syria ...", "2017-04-05"), day_in_text("on April 15", "2017-04-05")
+    (True, False)
+    """
+    day, month = int(iso[8:10]), int(iso[5:7])
+    name = _MONTH_NAMES[month - 1][:3]
+    words = rf"\b0?{day}(?:st|nd|rd|th)?\s+(?:of\s+)?{name}[a-z]*\.?|\b{name}[a-z]*\.?\s+0?{day}(?!\d\d?\b)(?:st|nd|rd|th)?\b"
+    digits = rf"\b0?{day}[/.]0?{month}[/.]\d{{4}}\b|\b0?{month}[/.]0?{day}[/.]\d{{4}}\b|{iso}"
+    return re.search(words, text, re.IGNORECASE) is not None or re.search(digits, text) is not None
+
+
+DATE_FAILURES = ("day not in text", "no date predicted", "wrong anchor", "wrong attack date (no anchor)")
+
+
+def date_failure(doc: GoldDoc, pred: DocPred, guess: str | None) -> str | None:
+    """Why a predicted article date is not the labelled day (None when it is): nothing predicted, the
+    day not written in the text at all, a wrong article date (``dcterms:issued``) although the text
+    writes the day, or, with no article date, the attack dates (wrong relative resolution or wrong attack)."""
+    if guess == doc.date:
+        return None
+    if not day_in_text(doc.text, doc.date):
+        return "day not in text"
+    if guess is None:
+        return "no date predicted"
+    if pred.issued:
+        return "wrong anchor"
+    return "wrong attack date (no anchor)"
+
+
 def score_dates(pairs: list[tuple[GoldDoc, DocPred]]) -> dict:
     exact = near = predicted = 0
+    causes = Counter()
     for doc, pred in pairs:
         guess = predicted_date(pred)
+        cause = date_failure(doc, pred, guess)
+        if cause:
+            causes[cause] += 1
         if not guess:
             continue
         predicted += 1
@@ -531,7 +570,8 @@ def score_dates(pairs: list[tuple[GoldDoc, DocPred]]) -> dict:
         exact += gap == 0
         near += gap <= 1
     n = len(pairs)
-    return {"accuracy": _ratio(exact, n), "within_1_day": _ratio(near, n), "predicted": predicted, "n": n}
+    return {"accuracy": _ratio(exact, n), "within_1_day": _ratio(near, n), "predicted": predicted, "n": n,
+            "failures": dict(sorted(causes.items()))}
 
 
 def claim_matches(claim: ClaimPred, gold: GoldAttribution) -> bool:
@@ -619,9 +659,13 @@ def pair_up(docs: list[GoldDoc], predictions: dict[str, DocPred]) -> tuple[list[
     return pairs, misaligned
 
 
-def load_corpora(data_dir: Path, limit: int | None, corpus: Path | None, newswires: int) -> dict[str, list[GoldDoc]]:
-    """Every dataset found in ``data_dir`` (and the newswires), non-empty ones only."""
-    corpora = {name: load(data_dir, name, limit) for name in DATASETS}
+def load_corpora(data_dir: Path, limit: int | None, corpus: Path | None, newswires: int,
+                 only: tuple[str, ...] = ()) -> dict[str, list[GoldDoc]]:
+    """Every dataset found in ``data_dir`` (and the newswires), non-empty ones only; with ``only``,
+    just those datasets (``reuters`` names the newswires)."""
+    corpora = {name: load(data_dir, name, limit) for name in DATASETS if not only or name in only}
+    if only and "reuters" not in only:
+        newswires = 0
     if not any(corpora.values()):
         raise SystemExit(f"no datasets found in {data_dir} (expected {', '.join(n + '*.jsonl' for n in DATASETS)})")
     if newswires and corpus:
@@ -652,12 +696,12 @@ def store_name(pipeline: str) -> str:
 
 
 def evaluate(data_dir: Path, limit: int | None, workers: int, keep: Path | None = None, corpus: Path | None = None,
-             newswires: int = 0, pipelines: tuple[str, ...] = DEFAULT_PIPELINES) -> dict:
+             newswires: int = 0, pipelines: tuple[str, ...] = DEFAULT_PIPELINES, only: tuple[str, ...] = ()) -> dict:
     """Write the documents once, ingest them once per pipeline (each into its own fresh store, kept
     under ``keep`` if given) and score each: ``{"data", "pipelines", "runs": {pipeline: report}}``."""
     work = Path(tempfile.mkdtemp(prefix="kg-quality-"))
     try:
-        corpora = load_corpora(data_dir, limit, corpus, newswires)
+        corpora = load_corpora(data_dir, limit, corpus, newswires, only)
         for name, docs in corpora.items():
             write_articles(docs, work / "articles" / name)
         runs = {p: run_pipeline(p, work / "articles", (keep or work) / store_name(p), workers, corpora) for p in pipelines}
@@ -699,8 +743,11 @@ def _place_rows(result: dict) -> list[Row]:
 
 def _date_rows(result: dict) -> list[Row]:
     d = result["date"]
-    return [("date: exact day acc", (d["accuracy"],), f"predicted {d['predicted']}/{d['n']}"),
+    rows = [("date: exact day acc", (d["accuracy"],), f"predicted {d['predicted']}/{d['n']}"),
             ("date: within 1 day acc", (d["within_1_day"],), "")]
+    failures = d.get("failures", {})
+    return rows + [(f"date fails: {cause}"[:33], (_ratio(failures.get(cause, 0), d["n"]),), f"{failures.get(cause, 0)} docs")
+                   for cause in DATE_FAILURES]
 
 
 def _false_alarm_rows(result: dict) -> list[Row]:
@@ -789,6 +836,19 @@ def pipeline_list(text: str) -> tuple[str, ...]:
     return names
 
 
+def dataset_list(text: str) -> tuple[str, ...]:
+    """``--only``: comma-separated dataset names among :data:`DATASETS` and ``reuters``.
+
+    >>> dataset_list("fakes")
+    ('fakes',)
+    """
+    names = tuple(name.strip().lower() for name in text.split(",") if name.strip())
+    unknown = [n for n in names if n not in (*DATASETS, "reuters")]
+    if not names or unknown:
+        raise argparse.ArgumentTypeError(f"give datasets among {', '.join((*DATASETS, 'reuters'))}, not {text!r}")
+    return names
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help=f"folder of the annotated JSONL files (default {DEFAULT_DATA})")
@@ -797,6 +857,8 @@ def main(argv=None) -> None:
     parser.add_argument("--newswires", type=int, default=300, help="how many of its articles to score for false alarms (default 300; 0 skips)")
     parser.add_argument("--pipelines", type=pipeline_list, default=DEFAULT_PIPELINES,
                         help=f"kg ingest --pipeline for each run, comma-separated; the first is the baseline (default {','.join(DEFAULT_PIPELINES)})")
+    parser.add_argument("--only", type=dataset_list, default=(),
+                        help="score only these datasets, comma-separated (e.g. fakes; reuters = the newswires)")
     parser.add_argument("--workers", type=int, default=2, help="kg ingest --workers (default 2)")
     parser.add_argument("--store", type=Path, default=None, help="keep the stores here for inspection (a new folder; one store-PIPELINE inside per pipeline)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
@@ -804,7 +866,7 @@ def main(argv=None) -> None:
     if args.store and args.store.exists():
         parser.error(f"--store {args.store} exists; give a new folder")
     newswires = min(args.newswires, args.limit) if args.limit is not None else args.newswires
-    report = evaluate(args.data, args.limit, args.workers, args.store, args.corpus, newswires, args.pipelines)
+    report = evaluate(args.data, args.limit, args.workers, args.store, args.corpus, newswires, args.pipelines, args.only)
     print(json.dumps(report, indent=2) if args.json else table(report))
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
@@ -69,6 +70,9 @@ def to_rdf(article: Article, extraction: Extraction) -> Graph:
     node = article_iri(article)
     _article(graph, node, article, extraction)
     writer = _Writer(graph, node, digest(article.text, 16), article.text, extraction)
+    span = extraction.meta.get("_published_span")
+    if "published" in extraction.inferred and extraction.meta.get("published") and span:
+        writer.mention(node, tuple(span))  # the date the inferred dcterms:issued was read from
     writer.entities()
     writer.attacks()
     writer.claims()
@@ -114,6 +118,33 @@ def _date_bounds(value: str) -> tuple[str, str]:
     return f"{value}-01", f"{value}-{calendar.monthrange(year, month)[1]:02d}"
 
 
+def article_label(entity, text: str) -> str:
+    """A place's label as the article spells it: its most used name there (on a tie the extraction's
+    own label, else the earliest),
+    a lost possessive ("Aleppos" beside "Aleppo") folded; countries and unmentioned places keep the
+    gazetteer's name.
+
+    >>> from kg.extract.model import Entity
+    >>> hama = Entity("place", "Hamah-1", "Ḩamāh", {"City"}, mentions=[(0, 4), (10, 15), (20, 24)])
+    >>> article_label(hama, "Hama and Hamas, Hama")
+    'Hama'
+    """
+    if entity.kind != "place" or "Country" in entity.types or not entity.mentions:
+        return entity.label
+    names = [_bare_name(text[start:end]) for start, end in sorted(entity.mentions)]
+    names = [n[:-1] if n.endswith("s") and n[:-1] in names else n for n in names if n]
+    if not names:
+        return entity.label
+    counts = Counter(names)
+    return max(counts, key=lambda n: (counts[n], n == entity.label, -names.index(n)))
+
+
+def _bare_name(surface: str) -> str:
+    name = " ".join(surface.split())
+    name = re.sub(r"^(?:the|The)\s+", "", name)
+    return re.sub(r"['’]s$", "", name)
+
+
 class _Writer:
     """Writes one extraction's nodes; keeps the IRIs it minted so links resolve."""
 
@@ -155,8 +186,9 @@ class _Writer:
             g.add((node, RDF.type, _BASE_CLASS[kind]))
             for class_name in sorted(entity.types):
                 g.add((node, RDF.type, CKG[class_name]))
-            g.add((node, RDFS.label, Literal(entity.label)))
-            for alt in sorted(entity.alt_labels - {entity.label}):
+            label = article_label(entity, self.text)
+            g.add((node, RDFS.label, Literal(label)))
+            for alt in sorted((entity.alt_labels | {entity.label}) - {label}):
                 g.add((node, SKOS.altLabel, Literal(alt)))
             g.add((node, CKG.confidence, _decimal(entity.confidence)))
             for span in entity.mentions:

@@ -198,7 +198,18 @@ def test_date_accuracy_prefers_issued_then_the_commonest_attack_date():
     issued = DocPred(issued="2017-04-07", attacks=[AttackPred([(0, 1)], dates={"2017-04-01"})])
     by_attacks = DocPred(attacks=[AttackPred([(0, 1)], dates={"2017-04-06"}), AttackPred([(2, 3)], dates={"2017-04-06", "2017-04-01"})])
     result = quality.score_dates([(fakes_doc(), issued), (fakes_doc(), by_attacks), (fakes_doc(), DocPred())])
-    assert result == {"accuracy": round(1 / 3, 4), "within_1_day": round(2 / 3, 4), "predicted": 2, "n": 3}
+    assert result == {"accuracy": round(1 / 3, 4), "within_1_day": round(2 / 3, 4), "predicted": 2, "n": 3,
+                      "failures": {"day not in text": 2}}
+
+
+def test_date_failures_by_cause():
+    doc = GoldDoc("fakes", "f", "Wed 05 Apr 2017 Jets struck Idlib on Tuesday.", place="idlib", date="2017-04-05")
+    assert quality.date_failure(doc, DocPred(issued="2017-04-05"), "2017-04-05") is None
+    assert quality.date_failure(doc, DocPred(issued="2017-04-04"), "2017-04-04") == "wrong anchor"
+    assert quality.date_failure(doc, DocPred(), None) == "no date predicted"
+    assert quality.date_failure(doc, DocPred(attacks=[AttackPred([(0, 1)], dates={"2017-04-04"})]), "2017-04-04") == "wrong attack date (no anchor)"
+    other = GoldDoc("fakes", "f", "Jets struck Idlib on Tuesday.", place="idlib", date="2017-04-05")
+    assert quality.date_failure(other, DocPred(), None) == "day not in text"
 
 
 def test_claim_precision_recall_and_source_recall():

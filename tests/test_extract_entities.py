@@ -14,7 +14,8 @@ def test_article_context_disambiguates_places():
     places = labels_of(x, "place")
     damascus = places["Damascus"]
     assert damascus.props["cc"] == "SY" and 33 < damascus.props["lat"] < 34
-    assert damascus.props["located_in"] == "Syria"
+    governorate = x.entities[("place", damascus.props["located_in"])]  # the governorate of the same name, in Syria
+    assert governorate.props["code"] == "SY-DI" and governorate.props["located_in"] == "Syria"
 
 
 def test_directional_region_is_a_region_in_its_country():

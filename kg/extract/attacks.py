@@ -11,7 +11,7 @@ import difflib
 from datetime import date
 
 from kg.extract.actors import state_actor
-from kg.extract.dates import parse_iso, resolve_expression
+from kg.extract.dates import find_date_mentions, parse_iso, resolve_expression
 from kg.extract.figures import PEOPLE_WORDS
 from kg.extract.gazetteer import gazetteer
 from kg.extract.model import Attack, Entity, Sentence, State
@@ -504,13 +504,35 @@ def same_clause(trigger, other) -> bool:
 def _dates(sentence: Sentence, tok, reference: date | None) -> list[str]:
     """Dates of the trigger's clause (or of the whole sentence), not those after "since" or "until"."""
     values = []
-    for ent in sentence.ents:
-        if ent.label_ != "DATE" or not same_clause(tok, ent.root):
-            continue
-        if ent.root.head.lower_ in DATE_BLOCKERS and ent.root.dep_ == "pobj":
-            continue
-        values += resolve_expression(ent.text, reference)
+    for root, found in _date_expressions(sentence, reference):
+        if same_clause(tok, root):
+            values += found
     return sorted(set(values))
+
+
+def _date_expressions(sentence: Sentence, reference: date | None) -> list[tuple[object, list[str]]]:
+    """The sentence's date expressions as (root token, values): spaCy's DATE entities and the
+    absolute dates the patterns find outside them ("Wed 05 Apr 2017"), each resolved against the
+    reference; none after "since", "until" and the like."""
+    found = []
+    covered = []
+    for ent in sentence.ents:
+        if ent.label_ != "DATE":
+            continue
+        covered.append((ent.start_char, ent.end_char))
+        if not _blocked(ent.root):
+            found.append((ent.root, resolve_expression(ent.text, reference)))
+    for mention in find_date_mentions(sentence.span.text, reference):
+        start, end = sentence.span.start_char + mention.start, sentence.span.start_char + mention.end
+        span = sentence.span.doc.char_span(start, end, alignment_mode="expand")
+        if span is None or any(s < end and start < e for s, e in covered) or mention.value.startswith("--") or _blocked(span.root):
+            continue
+        found.append((span.root, [mention.value]))
+    return [(root, values) for root, values in found if values]
+
+
+def _blocked(root) -> bool:
+    return root.head.lower_ in DATE_BLOCKERS and root.dep_ == "pobj"
 
 
 def _passing(sentence: Sentence, tok, attack: Attack, reference: date | None) -> bool:
@@ -600,25 +622,36 @@ def _merge_into(target: Attack, attack: Attack) -> None:
     target.strong = target.strong or attack.strong
 
 
-LEDE_SENTENCES = 3
 
 
 def _inherit_dates(state: State, reference: date | None) -> None:
-    """An undated attack told right after a dated one happened the same day(s); an undated attack in
-    the lede of a dated report is dated by the report."""
+    """An undated attack takes the nearest date expression of its sentence, else of its paragraph;
+    else, told right after a dated attack, that attack's day. Never the article's date by default:
+    only a "today" in the text gives it."""
     for i, attack in enumerate(state.attacks):
-        if attack.dates or attack.passing or any(e.label_ == "DATE" for s in attack.sentences for e in state.sentences[s].ents):
+        if attack.dates or attack.passing:
+            continue
+        attack.dates = _nearest_dates(state, attack, reference)
+        if attack.dates or any(e.label_ == "DATE" for s in attack.sentences for e in state.sentences[s].ents):
             continue
         for earlier in reversed(state.attacks[:i]):
             told_before = [s for s in earlier.sentences if s <= attack.sentences[0]]
             if earlier.dates and not earlier.passing and told_before and attack.sentences[0] - told_before[-1] <= 4:
                 attack.dates = [d for d in earlier.dates if len(d) == 10][-1:]
                 break
-        if not attack.dates and reference and attack.sentences[0] < LEDE_SENTENCES and _reported_as_news(state, attack):
-            attack.dates = [reference.isoformat()]
 
 
-def _reported_as_news(state: State, attack: Attack) -> bool:
-    """The lede tells it in the simple past or present perfect, not as background ("had", "since")."""
-    sentence = state.sentences[attack.sentences[0]].span
-    return not any(t.lower_ in ("had", "since", "ago", "previously", "earlier", "years") for t in sentence)
+def _nearest_dates(state: State, attack: Attack, reference: date | None) -> list[str]:
+    """The days of the dated expression nearest the attack's first sentence: in that sentence, else
+    in the same paragraph (the nearer sentence first, the earlier on a tie). Only days: a month or a
+    year there is background ("since March 2011") more often than the attack's date."""
+    first = state.sentences[attack.sentences[0]]
+    paragraph = [s for s in state.sentences if s.segment is first.segment and s.segment.kind == "body"]
+    for sentence in sorted(paragraph, key=lambda s: (abs(s.index - first.index), s.index)):
+        for _root, values in _date_expressions(sentence, reference):
+            days = sorted({v for v in values if len(v) == 10})
+            if days:
+                return days
+    return []
+
+

@@ -23,6 +23,7 @@ def consolidate(state: State) -> None:
     _facility_operators(state)
     _cities_in_regions(state)
     _attack_places_from_targets(state)
+    _most_specific_places(state)
     _claims_default_to_the_principal_attack(state)
     for attack in state.attacks:
         attack.confidence = attack_confidence(attack)
@@ -225,6 +226,25 @@ def _attack_places_from_targets(state: State) -> None:
             if place and place.props.get("located_in"):
                 attack.places.append(place.props["located_in"])
                 break
+
+
+def containers(state: State, key: str) -> list[str]:
+    """The keys of the places containing a place, nearest first (``located_in``, transitively)."""
+    found, place = [], state.entity("place", key)
+    while place is not None and place.props.get("located_in") and place.props["located_in"] not in found + [key]:
+        found.append(place.props["located_in"])
+        place = state.entity("place", found[-1])
+    return found
+
+
+def _most_specific_places(state: State) -> None:
+    """An attack "in Syria" and "in Khan Shaykhun" happened in Khan Shaykhun: a place containing
+    another of the attack's places is implied by it (``ckg:locatedIn``) and dropped."""
+    for attack in state.attacks:
+        implied = {c for key in attack.places for c in containers(state, key)}
+        kept = [key for key in attack.places if key not in implied]
+        if kept:
+            attack.places = kept
 
 
 def attack_confidence(attack: Attack) -> float:

@@ -174,6 +174,7 @@ class Gazetteer:
         self.capitals: dict[str, str] = header["capitals"]
         self.countries: dict[str, Candidate] = {}
         self.subdivisions: dict[str, list[Candidate]] = {}
+        self._admin_regions: dict[tuple[str, str], Candidate | None] = {}
         eager = header["countries"] + header["regions"]
         for number, row in enumerate(json.loads("[" + ",".join(self._rows[:eager]) + "]")):
             place = self._decoded[number] = Candidate(*row)
@@ -228,6 +229,24 @@ class Gazetteer:
             if ratio > best_ratio:
                 best, best_ratio = region, ratio
         return best if best_ratio >= 0.85 else None
+
+    def admin_region(self, city: Candidate) -> Candidate | None:
+        """The first-level subdivision a city lies in: the subdivision of its country named like a
+        city of the same GeoNames admin1 area (Syria's governorates bear their capitals' names);
+        none when several subdivisions would fit.
+
+        >>> gaz = gazetteer()
+        >>> gaz.admin_region(gaz.resolve("Khan Shaykhun", {"SY"})).code
+        'SY-ID'
+        """
+        if city.kind != "City" or not city.admin1:
+            return None
+        key = (city.cc, city.admin1)
+        if key not in self._admin_regions:
+            found = [region for region in self.subdivisions.get(city.cc, ())
+                     if any(c.kind == "City" and c.cc == city.cc and c.admin1 == city.admin1 for c in self.lookup(region.name))]
+            self._admin_regions[key] = found[0] if len(found) == 1 else None  # several: the admin1 area is coarser
+        return self._admin_regions[key]
 
     def capital(self, cc: str) -> Candidate | None:
         """The capital city of a country ("the Syrian capital" → Damascus)."""

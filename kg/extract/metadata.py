@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from kg.extract.dates import find_dates
+from kg.extract.dates import HEAD_CHARS, DateMention, choose_anchor, find_date_mentions
 from kg.extract.model import State
 from kg.extract.pipeline import component
 
@@ -78,17 +78,45 @@ def infer_publisher(state: State) -> str | None:
 
 
 def infer_published(state: State) -> str | None:
-    """A full date in the dateline or the first lines, else the latest embedded dated post."""
-    head = [s for s in state.segments if s.kind in ("body", "dateline")][:3]
-    for segment in head:
-        line = state.text[segment.start:segment.end]
-        dates = [d for d in find_dates(line[:160]) if d[0] < 60]
-        if dates:
-            return dates[0][2]
-    tweet_dates = [d for s in state.segments if s.kind == "tweet" for _, _, d in find_dates(s.info["date"])]
-    if tweet_dates:
-        return max(tweet_dates)
-    return None
+    """The article's own date from the dates its text gives (:func:`kg.extract.dates.choose_anchor`):
+    a dateline, a "Published ..." line or a date at the head beats a date in the story, an embedded
+    post's date counts as a story date; among the best placed, the latest. Its span is kept as the
+    evidence (``state.meta["_published_span"]``).
+    """
+    mentions = [_as_dateline(state, m) for m in find_date_mentions(state.text) if _readable(state, m.start)]
+    years = [int(y) for y in re.findall(r"\b((?:19|20)\d\d)\b", state.text)]
+    anchor = choose_anchor(mentions, _head_end(state), years)
+    if anchor is None:
+        return None
+    state.meta["_published_span"] = (anchor.start, anchor.end)
+    return anchor.value
+
+
+def _readable(state: State, offset: int) -> bool:
+    """Whether an offset lies in text that may date the article: not in boilerplate such as teasers
+    of other stories."""
+    for segment in state.segments:
+        if segment.start <= offset < segment.end:
+            return segment.kind in ("body", "title", "dateline", "tweet")
+    return True
+
+
+def _as_dateline(state: State, mention: DateMention) -> DateMention:
+    """A date inside a dateline segment ("BEIRUT, April 5 (Reuters) -") is marked as one."""
+    if not mention.cue and any(s.kind == "dateline" and s.start <= mention.start < s.end for s in state.segments):
+        return DateMention(mention.start, mention.end, mention.value, "dateline")
+    return mention
+
+
+def _head_end(state: State) -> int:
+    """Where the head of the article ends: its first body segments' first characters, past a
+    separate title line."""
+    body = [s for s in state.segments if s.kind in ("body", "dateline")]
+    start = body[0].start if body else 0
+    title = (state.meta.get("title") or "").strip()
+    if title and state.text[start:start + len(title)] == title:
+        start += len(title)  # the headline repeated at the top: the head follows it
+    return start + HEAD_CHARS
 
 
 def _mark_title_segment(state: State) -> None:

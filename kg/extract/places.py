@@ -25,6 +25,8 @@ def resolve_places(state: State) -> None:
         _scan_names(state, sentence, context)
         _capitals(state, sentence)
         _find_facilities(state, sentence)
+    for sentence in state.sentences:
+        _stated_containers(state, sentence)
 
 
 def _context_countries(state: State) -> set[str]:
@@ -82,6 +84,44 @@ def _resolve_entity(state: State, sentence: Sentence, ent, context: set[str]) ->
     _add_ref(state, sentence, place, start_tok, tokens[-1].i + 1, 0.9 if candidate.cc in context or candidate.kind == "Country" else 0.7)
     if direction is not None and candidate.kind in ("Country", "Region"):
         _add_directional_region(state, sentence, direction, place, start_tok, tokens[-1].i + 1)
+
+
+CONTAINER_GLUE = {"in", ",", "of", "the", "'s", "’s", "province", "governorate", "countryside", "area"}
+
+
+def _stated_containers(state: State, sentence: Sentence) -> None:
+    """"Saraqeb in Idlib province", "Kafranbel, Idlib": a city or region the gazetteer locates only in
+    its country is located where the text puts it, in a region or city of the same country (never
+    in a place it contains)."""
+    doc = sentence.span.doc
+    refs = sorted(state.refs_in(sentence.index, "place"), key=lambda r: r.tokens[0])
+    for inner, outer in zip(refs, refs[1:]):
+        glue = doc[inner.tokens[1]:outer.tokens[0]]
+        if not 1 <= len(glue) <= 3 or not {t.lower_ for t in glue} <= CONTAINER_GLUE or not {"in", ","} & {t.lower_ for t in glue}:
+            continue
+        place, container = state.entity("place", inner.key), state.entity("place", outer.key)
+        if place is None or container is None or place is container or not _may_contain(state, container, place):
+            continue
+        place.props["located_in"] = container.key
+
+
+def _may_contain(state: State, container: Entity, place: Entity) -> bool:
+    """A region or city of the place's country, which the place does not contain, may be stated as
+    its container when the gazetteer gives the place no nearer one than its country."""
+    if not ({"City", "Region"} & place.types and {"City", "Region"} & container.types) or "Country" in container.types:
+        return False
+    if container.props.get("cc") != place.props.get("cc"):
+        return False
+    current = state.entity("place", place.props.get("located_in", ""))
+    if current is not None and "Country" not in current.types:
+        return False
+    seen, step = set(), container
+    while step is not None and step.key not in seen:  # no cycle: the container must not lie in the place
+        if step.key == place.key:
+            return False
+        seen.add(step.key)
+        step = state.entity("place", step.props.get("located_in", ""))
+    return True
 
 
 WELL_KNOWN_POPULATION = 100_000
@@ -157,12 +197,16 @@ def _guess(gaz, name: str, context: set[str]) -> Candidate | None:
 
 
 def add_place(state: State, candidate: Candidate) -> Entity:
-    """The place entity for a gazetteer candidate, with its country as container."""
+    """The place entity for a gazetteer candidate, located in its first-level subdivision when the
+    gazetteer tells it (a city), else in its country."""
     gaz = gazetteer()
     props = {"cc": candidate.cc, "geonames": candidate.geonames, "population": candidate.population,
              "lat": candidate.lat, "long": candidate.long, "code": candidate.code}
     place = state.add_entity(Entity("place", candidate.key, candidate.name, {candidate.kind}, props={k: v for k, v in props.items() if v is not None}))
-    if candidate.kind != "Country" and candidate.cc in gaz.countries:
+    region = gaz.admin_region(candidate)
+    if region is not None and region.key != candidate.key:
+        place.props.setdefault("located_in", add_place(state, region).key)
+    elif candidate.kind != "Country" and candidate.cc in gaz.countries:
         country = add_place(state, gaz.countries[candidate.cc])
         place.props.setdefault("located_in", country.key)
     return place
@@ -199,12 +243,18 @@ def _add_region(state: State, sentence: Sentence, base: str, start_tok: int, reg
         return
     subdivision = gaz.region_for(base, cc) if cc else None
     bare = strip_article(normalise(base))
-    key = f"{subdivision.code if subdivision else bare + '-' + (cc or 'xx')}-{region_word.lower_}"
     label = f"{_display_base(base)} {region_word.lower_}"
-    props = {"cc": cc, "base": bare, "code": subdivision.code if subdivision else None}
-    if cc in gaz.countries:
-        props["located_in"] = add_place(state, gaz.countries[cc]).key
-    region = state.add_entity(Entity("place", key, label, {"Region"}, props={k: v for k, v in props.items() if v}))
+    if subdivision is not None:  # the subdivision itself, whatever the word ("province", "governorate")
+        region = add_place(state, subdivision)
+        if "base" not in region.props:  # named by the article for the first time: its words, the gazetteer's as another name
+            region.props["base"] = bare
+            region.alt_labels.add(region.label)
+            region.label = label
+    else:
+        props = {"cc": cc, "base": bare}
+        if cc in gaz.countries:
+            props["located_in"] = add_place(state, gaz.countries[cc]).key
+        region = state.add_entity(Entity("place", f"{bare}-{cc or 'xx'}-{region_word.lower_}", label, {"Region"}, props={k: v for k, v in props.items() if v}))
     _add_ref(state, sentence, region, start_tok, region_word.i + 1, 0.85, "region")
 
 
