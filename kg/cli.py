@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from kg import config
-from kg.formats import RDF_FORMATS, RESULTS_FORMATS, UnknownFormat, rdf_format, results_format
+from kg.formats import EXPORT_FORMATS, RDF_FORMATS, RESULTS_FORMATS, UnknownFormat, export_format, rdf_format, results_format
 from kg.store import StoreError, is_remote, open_store
 
 store_option = click.option(
@@ -112,24 +112,28 @@ def query(sparql, query_file, fmt, store_dir) -> None:
 
 
 @cli.command()
-@click.option("--format", "fmt", default="turtle", show_default=True, help="turtle, trig, nquads, ntriples, jsonld or rdfxml.")
+@click.option("--format", "fmt", default="turtle", show_default=True,
+              help=f"{', '.join(f.name for f in EXPORT_FORMATS)} (or a media type).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to a file (default stdout).")
 @store_option
 def export(fmt, output, store_dir) -> None:
     """Write the whole store, streamed. TriG and N-Quads keep one graph per article; the triple
-    formats merge every graph into one."""
+    formats merge every graph into one. events-csv is one row per attack in ACLED's columns,
+    geojson the same rows as points."""
+    from kg.export import write_export
+
     try:
-        chosen = rdf_format(fmt)
+        chosen = export_format(fmt)
     except UnknownFormat as exc:
         raise click.BadParameter(str(exc), param_hint="--format") from None
     with _open(store_dir) as store:
         if output:
             partial = Path(output).with_name(Path(output).name + ".partial")
             with open(partial, "wb") as handle:
-                store.dump(handle, chosen.engine)
+                write_export(store, handle, chosen, config.base_iri())
             partial.replace(output)
         else:
-            store.dump(sys.stdout.buffer, chosen.engine)
+            write_export(store, sys.stdout.buffer, chosen, config.base_iri())
             sys.stdout.buffer.flush()
 
 
