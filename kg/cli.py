@@ -103,12 +103,26 @@ def query(sparql, query_file, fmt, store_dir) -> None:
                 chosen = rdf_format(fmt or "turtle")
                 if chosen.quads:
                     raise UnknownFormat(f"{chosen.name} holds named graphs; a CONSTRUCT result is one graph")
-                ox.serialize(result, out, chosen.engine, prefixes=PREFIXES if chosen.name == "turtle" else None)
+                _write_triples(result, out, chosen)
             else:
                 result.serialize(out, results_format(fmt or "json").engine)
         except UnknownFormat as exc:
             raise click.BadParameter(str(exc), param_hint="--format") from None
         out.flush()
+
+
+def _write_triples(triples, out, fmt) -> None:
+    """A CONSTRUCT or DESCRIBE result in ``fmt``: Turtle with the export prefixes, JSON-LD compact
+    with the context, like the exports."""
+    import pyoxigraph as ox
+
+    from kg.formats import export_prefixes
+    from kg.jsonld import write_jsonld
+
+    if fmt.name == "jsonld":
+        write_jsonld(triples, out, config.base_iri())
+    else:
+        ox.serialize(triples, out, fmt.engine, prefixes=export_prefixes(config.base_iri()) if fmt.name == "turtle" else None)
 
 
 @cli.command()
