@@ -160,10 +160,9 @@ def _row(attack: Attack, places: dict[str, Place], labels: dict[str, str], artic
     row.update(event_id=_local(attack.iri), iri=attack.iri, attack_types="; ".join(sorted(attack.classes)))
     row.update(_when(attack.dates))
     row["event_type"], row["sub_event_type"] = acled_type(attack.classes, [text for _, _, text in attack.evidence])
-    name = lambda iris: "; ".join(sorted(labels.get(i, _local(i)) for i in iris)) or None  # noqa: E731
-    row["actor1"] = name(attack.links.get("perpetrator", ()))
+    row["actor1"] = _names(attack.links.get("perpetrator", ()), labels)
     targets = {t for t in attack.links.get("target", ()) if t not in places}
-    row["actor2"] = name(targets or attack.links.get("victim", ()))
+    row["actor2"] = _names(targets or attack.links.get("victim", ()), labels)
     row.update(_where(attack.links.get("location", set()), places, labels))
     seen = {article for article, _, _ in attack.evidence}
     row["source"] = "; ".join(sorted({p for a in seen for p in articles.get(a, [()])[0]})) or None
@@ -174,6 +173,11 @@ def _row(attack: Attack, places: dict[str, Place], labels: dict[str, str], artic
                sources_disagree=len(set(figures)) > 1,
                claimed_killed_min=min(figures) if figures else None, claimed_killed_max=max(figures) if figures else None)
     return row
+
+
+def _names(iris: Iterable[str], labels: dict[str, str]) -> str | None:
+    """The labels of ``iris`` joined with "; ", sorted; None for none."""
+    return "; ".join(sorted(labels.get(i, _local(i)) for i in iris)) or None
 
 
 def acled_type(classes: Iterable[str], sentences: Iterable[str] = ()) -> tuple[str, str]:
@@ -220,10 +224,12 @@ def _where(locations: set[str], places: dict[str, Place], labels: dict[str, str]
         return empty
     place = max(sorted(candidates, key=lambda i: labels.get(i, i)), key=lambda i: _placed(i, places))
     chain = _chain(place, places)
-    label = lambda i: labels.get(i, _local(i))  # noqa: E731
+    def label(iri: str | None) -> str | None:
+        return labels.get(iri, _local(iri)) if iri else None
+
     country = next((p for p in chain if "Country" in places[p].kinds), None)
     regions = [p for p in chain if "Region" in places[p].kinds][::-1]  # from the top down
-    where = {**empty, "location": label(place), "country": label(country) if country else None,
+    where = {**empty, "location": label(place), "country": label(country),
              "admin1": label(regions[0]) if regions else None, "admin2": label(regions[1]) if len(regions) > 1 else None}
     located = next((p for p in chain if places[p].lat is not None), None)
     if located is not None:
