@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from kg import config
-from kg.formats import RDF_FORMATS, RESULTS_FORMATS, UnknownFormat, rdf_format, results_format
+from kg.formats import EXPORT_FORMATS, RDF_FORMATS, RESULTS_FORMATS, UnknownFormat, export_format, rdf_format, results_format
 from kg.store import StoreError, is_remote, open_store
 
 store_option = click.option(
@@ -103,7 +103,7 @@ def query(sparql, query_file, fmt, store_dir) -> None:
                 chosen = rdf_format(fmt or "turtle")
                 if chosen.quads:
                     raise UnknownFormat(f"{chosen.name} holds named graphs; a CONSTRUCT result is one graph")
-                ox.serialize(result, out, chosen.engine, prefixes=PREFIXES if chosen.name == "turtle" else None)
+                _write_triples(result, out, chosen)
             else:
                 result.serialize(out, results_format(fmt or "json").engine)
         except UnknownFormat as exc:
@@ -111,25 +111,43 @@ def query(sparql, query_file, fmt, store_dir) -> None:
         out.flush()
 
 
+def _write_triples(triples, out, fmt) -> None:
+    """A CONSTRUCT or DESCRIBE result in ``fmt``: Turtle with the export prefixes, JSON-LD compact
+    with the context, like the exports."""
+    import pyoxigraph as ox
+
+    from kg.formats import export_prefixes
+    from kg.jsonld import write_jsonld
+
+    if fmt.name == "jsonld":
+        write_jsonld(triples, out, config.base_iri())
+    else:
+        ox.serialize(triples, out, fmt.engine, prefixes=export_prefixes(config.base_iri()) if fmt.name == "turtle" else None)
+
+
 @cli.command()
-@click.option("--format", "fmt", default="turtle", show_default=True, help="turtle, trig, nquads, ntriples, jsonld or rdfxml.")
+@click.option("--format", "fmt", default="turtle", show_default=True,
+              help=f"{', '.join(f.name for f in EXPORT_FORMATS)} (or a media type).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to a file (default stdout).")
 @store_option
 def export(fmt, output, store_dir) -> None:
     """Write the whole store, streamed. TriG and N-Quads keep one graph per article; the triple
-    formats merge every graph into one."""
+    formats merge every graph into one. events-csv is one row per attack in ACLED's columns,
+    geojson the same rows as points."""
+    from kg.export import write_export
+
     try:
-        chosen = rdf_format(fmt)
+        chosen = export_format(fmt)
     except UnknownFormat as exc:
         raise click.BadParameter(str(exc), param_hint="--format") from None
     with _open(store_dir) as store:
         if output:
             partial = Path(output).with_name(Path(output).name + ".partial")
             with open(partial, "wb") as handle:
-                store.dump(handle, chosen.engine)
+                write_export(store, handle, chosen, config.base_iri())
             partial.replace(output)
         else:
-            store.dump(sys.stdout.buffer, chosen.engine)
+            write_export(store, sys.stdout.buffer, chosen, config.base_iri())
             sys.stdout.buffer.flush()
 
 

@@ -10,6 +10,10 @@
 Traceback (most recent call last):
 ...
 kg.formats.UnknownFormat: unknown RDF format 'yaml'; choose one of turtle, ntriples, nquads, trig, jsonld, rdfxml, n3
+>>> export_format("application/geo+json").name
+'geojson'
+>>> export_format("csv").name
+'events-csv'
 """
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from kg.vocab import CKG_NS, GEO, SEM
+from kg.vocab import CKG_NS, GEO, SEM, WD
 
 
 class UnknownFormat(ValueError):
@@ -55,6 +59,16 @@ RESULTS_FORMATS: tuple[Format, ...] = (
     Format("tsv", "tsv", "text/tab-separated-values", (), ox.QueryResultsFormat.TSV),
 )
 
+# Tables of the attacks (kg.events), for spreadsheets, pandas and GIS; not RDF, so no engine.
+TABLE_FORMATS: tuple[Format, ...] = (
+    Format("events-csv", "csv", "text/csv", ("events.csv",), None),
+    Format("geojson", "geojson", "application/geo+json", ("events.geojson", "events-geojson"), None),
+)
+# What `kg export` and the server's downloads offer: the whole store in every RDF format, and the tables.
+EXPORT_FORMATS: tuple[Format, ...] = tuple(
+    f for f in RDF_FORMATS if f.name != "n3"
+) + TABLE_FORMATS
+
 PREFIXES: dict[str, str] = {
     "ckg": CKG_NS,
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
@@ -85,6 +99,24 @@ def rdf_format(key: str) -> Format:
 def results_format(key: str) -> Format:
     """The SPARQL results serialization named by a short name, suffix or media type."""
     return _lookup(RESULTS_FORMATS, key, "results")
+
+
+def export_format(key: str) -> Format:
+    """A format of the whole-store export (RDF or an events table) by short name, suffix or media type."""
+    return _lookup(EXPORT_FORMATS, key, "export")
+
+
+def export_prefixes(base: str) -> dict[str, str]:
+    """The prefixes written into exports: :data:`PREFIXES`, Wikidata's ``wd:``, and one per kind of
+    minted IRI under ``base`` (``attack:``, ``actor:``, ``place:`` ...), so data IRIs read short.
+
+    >>> export_prefixes("http://x/id/")["attack"]
+    'http://x/id/attack/'
+    """
+    from kg.iris import KINDS
+
+    minted = {kind: f"{base}{kind}/" for kind in KINDS}
+    return {**PREFIXES, "wd": str(WD), **minted}
 
 
 def sparql_prologue() -> str:

@@ -6,13 +6,15 @@ import re
 from collections import Counter
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
 from kg.extract import Extraction
 from kg.formats import PREFIXES
 from kg.iris import digest, mint, slugify
 from kg.sources import Article
-from kg.vocab import CKG, GEO
+from kg.vocab import CKG, GEO, WD
+
+GEONAMES_FEATURE = "https://sws.geonames.org/{}/"  # GeoNames' linked-data IRI of a feature
 
 _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|\\^`]')
 _META_PROPERTIES = {
@@ -96,6 +98,25 @@ def _article(graph: Graph, node: URIRef, article: Article, extraction: Extractio
             graph.add((node, CKG.inferredProperty, _INFERABLE[key]))
 
 
+def _wikidata(graph: Graph, node: URIRef, qid: str) -> None:
+    """The Wikidata id as a literal and, when well formed, as an ``owl:sameAs`` link to the entity.
+
+    >>> g = new_graph(); _wikidata(g, URIRef("http://x/a"), "Q44329")
+    >>> g.value(URIRef("http://x/a"), OWL.sameAs)
+    rdflib.term.URIRef('http://www.wikidata.org/entity/Q44329')
+    """
+    graph.add((node, CKG.wikidataId, Literal(qid)))
+    if re.fullmatch(r"Q[1-9][0-9]*", qid):
+        graph.add((node, OWL.sameAs, WD[qid]))
+
+
+def _geonames(graph: Graph, node: URIRef, geonames_id) -> None:
+    """The GeoNames id as a literal and an ``owl:sameAs`` link to the feature (``sws.geonames.org``)."""
+    graph.add((node, CKG.geonamesId, Literal(str(geonames_id))))
+    if str(geonames_id).isdigit():
+        graph.add((node, OWL.sameAs, URIRef(GEONAMES_FEATURE.format(int(geonames_id)))))
+
+
 def _decimal(value: float) -> Literal:
     return Literal(f"{value:.2f}", datatype=XSD.decimal)
 
@@ -176,7 +197,7 @@ class _Writer:
         g.add((node, RDF.type, CKG.Place))
         g.add((node, RDF.type, CKG.Country))
         g.add((node, RDFS.label, Literal(country.name)))
-        g.add((node, CKG.geonamesId, Literal(str(country.geonames))))
+        _geonames(g, node, country.geonames)
         return node
 
     def entities(self) -> None:
@@ -206,7 +227,7 @@ class _Writer:
         if props.get("member_of"):
             g.add((node, CKG.memberOf, self.iri("actor", props["member_of"])))
         if props.get("wikidata"):
-            g.add((node, CKG.wikidataId, Literal(props["wikidata"])))
+            _wikidata(g, node, props["wikidata"])
         if props.get("unnamed"):
             g.add((node, CKG.unnamed, Literal(True)))
 
@@ -216,7 +237,7 @@ class _Writer:
             g.add((node, GEO.lat, Literal(f"{props['lat']:.5f}", datatype=XSD.decimal)))
             g.add((node, GEO.long, Literal(f"{props['long']:.5f}", datatype=XSD.decimal)))
         if props.get("geonames"):
-            g.add((node, CKG.geonamesId, Literal(str(props["geonames"]))))
+            _geonames(g, node, props["geonames"])
         if props.get("population"):
             g.add((node, CKG.population, Literal(int(props["population"]), datatype=XSD.nonNegativeInteger)))
         if props.get("located_in"):

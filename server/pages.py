@@ -7,7 +7,6 @@ else from ``Accept``: HTML when a browser ranks it first, otherwise the best RDF
 """
 from __future__ import annotations
 
-import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, redirect, render_template, request
 
 from kg.formats import PREFIXES, Format, rdf_format
@@ -16,7 +15,7 @@ from kg.vocab import CKG, ONTOLOGY_IRI
 from server import entities, listing
 from server.db import get_store
 from server.errors import HTTPError
-from server.exports import EXPORT_FORMATS, graph_download
+from server.exports import export_links, graph_download, rdf_bytes
 from server.negotiation import negotiate, prefers_html
 from server.render import MAX_SEARCH_LENGTH, UnsafeTerm, iri_ref
 
@@ -88,9 +87,8 @@ def html_page(template: str, path: str, formats: tuple[Format, ...], **context) 
 
 
 def rdf_response(triples, fmt: Format, filename: str) -> Response:
-    """A CONSTRUCT result serialized in ``fmt``."""
-    body = ox.serialize(triples, format=fmt.engine, prefixes=PREFIXES if fmt.name == "turtle" else None)
-    response = Response(body, mimetype=fmt.media_type)
+    """A CONSTRUCT result serialized in ``fmt`` (Turtle with prefixes, JSON-LD with the context)."""
+    response = Response(rdf_bytes(triples, fmt), mimetype=fmt.media_type)
     response.headers["Vary"] = "Accept"
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
@@ -219,7 +217,7 @@ def home() -> Response:
     counts = listing.counts()
     attacks = listing.listing(listing.INDEXES["attacks"], sort="date").rows[:10]
     articles = listing.listing(listing.INDEXES["articles"], sort="issued").rows[:10]
-    exports = alternates("/export", EXPORT_FORMATS)
+    exports = export_links()
     return Response(
         render_template("home.html", counts=counts, attacks=attacks, articles=articles, exports=exports, indexes=listing.INDEXES),
         mimetype="text/html",

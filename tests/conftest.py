@@ -111,3 +111,22 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+@pytest.fixture(autouse=True)
+def offline_jsonld_contexts(monkeypatch):
+    """rdflib fetches a JSON-LD document's remote ``@context`` over HTTP; tests stay offline, so
+    the context of this project (``<root>/context.jsonld``) is answered from :func:`kg.jsonld.context`
+    and any other remote context is refused. That the server serves the same object is tested
+    in test_exports.py."""
+    from rdflib.plugins.shared.jsonld import context as rdflib_context
+
+    from kg.jsonld import context
+
+    def load(source, *args, **kwargs):
+        url = str(source)
+        if not url.endswith("/context.jsonld"):
+            raise AssertionError(f"a test tried to fetch the JSON-LD context {url}")
+        return context(url[: -len("context.jsonld")] + "id/"), None
+
+    monkeypatch.setattr(rdflib_context, "source_to_json", load)

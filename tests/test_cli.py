@@ -135,7 +135,7 @@ def test_quad_exports_keep_a_graph_per_article(kg, article_dir, tmp_path, fmt, p
 def test_export_rejects_unknown_formats(kg, article_dir):
     kg("ingest", str(article_dir))
     result = CliRunner().invoke(cli, ["export", "--format", "yaml", "--store", kg.store])
-    assert result.exit_code == 2 and "unknown RDF format" in result.output
+    assert result.exit_code == 2 and "unknown export format" in result.output and "events-csv" in result.output
 
 
 @pytest.mark.skipif(shutil.which("rapper") is None, reason="Raptor's rapper is not installed (Debian: raptor2-utils)")

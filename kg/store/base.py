@@ -80,9 +80,10 @@ class GraphStore(ABC):
         self.execute_update(sparql.rstrip().rstrip(";") + "\n;\n" + RESYNC_UNION)
 
     @abstractmethod
-    def dump(self, out: BinaryIO, format: ox.RdfFormat, *, graph: str | None = None) -> None:
+    def dump(self, out: BinaryIO, format: ox.RdfFormat, *, graph: str | None = None, prefixes: dict[str, str] | None = None) -> None:
         """Stream the store to ``out``: quad formats get every named graph, triple formats the union.
-        With ``graph``, that graph only (named, in the quad formats)."""
+        With ``graph``, that graph only (named, in the quad formats). ``prefixes`` are declared and
+        used by the formats that have them (Turtle, TriG)."""
 
     def __len__(self) -> int:
         """Number of quads in the named graphs (the union's copies are not counted)."""

@@ -8,6 +8,7 @@ import pyoxigraph as ox
 
 from kg.store.base import GraphStore, StoreError, StoreLockedError
 
+_PREFIX_FORMATS = {ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG}
 _TRIPLE_FORMATS = {ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.RDF_XML, ox.RdfFormat.JSON_LD, ox.RdfFormat.N3}
 
 
@@ -61,15 +62,16 @@ class OxigraphStore(GraphStore):
             raise StoreError(f"the store at {self.path} is open read-only")
         self._store.update(sparql)
 
-    def dump(self, out: BinaryIO, format: ox.RdfFormat, *, graph: str | None = None) -> None:
+    def dump(self, out: BinaryIO, format: ox.RdfFormat, *, graph: str | None = None, prefixes: dict[str, str] | None = None) -> None:
+        kw = {"prefixes": prefixes} if prefixes and format in _PREFIX_FORMATS else {}
         if graph is not None and format in _TRIPLE_FORMATS:
-            self._store.dump(out, format, from_graph=ox.NamedNode(graph))
+            self._store.dump(out, format, from_graph=ox.NamedNode(graph), **kw)
         elif graph is not None:
-            ox.serialize(self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)), out, format)
+            ox.serialize(self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)), out, format, **kw)
         elif format in _TRIPLE_FORMATS:
-            self._store.dump(out, format, from_graph=ox.DefaultGraph())
+            self._store.dump(out, format, from_graph=ox.DefaultGraph(), **kw)
         else:
-            ox.serialize(self._named_quads(), out, format)
+            ox.serialize(self._named_quads(), out, format, **kw)
 
     def _named_quads(self):
         """Every quad of every named graph, graph by graph, streamed (the union's copies left out)."""

@@ -55,17 +55,18 @@ class RemoteSparqlStore(GraphStore):
     def execute_update(self, sparql: str) -> None:
         self._send("POST", self.update_url, sparql.encode(), "application/sparql-update")
 
-    def dump(self, out: BinaryIO, format: ox.RdfFormat, *, graph: str | None = None) -> None:
+    def dump(self, out: BinaryIO, format: ox.RdfFormat, *, graph: str | None = None, prefixes: dict[str, str] | None = None) -> None:
         quads = format in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG)
+        kw = {"prefixes": prefixes} if prefixes and format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else {}
         if graph is not None:
             triples = self.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {_iri(graph)} {{ ?s ?p ?o }} }}")
             name = ox.NamedNode(graph)
-            ox.serialize((ox.Quad(t.subject, t.predicate, t.object, name) for t in triples) if quads else triples, out, format)
+            ox.serialize((ox.Quad(t.subject, t.predicate, t.object, name) for t in triples) if quads else triples, out, format, **kw)
         elif quads:
             rows = self.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
-            ox.serialize((ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows), out, format)
+            ox.serialize((ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows), out, format, **kw)
         else:
-            ox.serialize(self.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"), out, format)
+            ox.serialize(self.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"), out, format, **kw)
 
     def _send(self, method: str, url: str, data: bytes, content_type: str, accept: str = "*/*") -> tuple[bytes, str]:
         request = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": content_type, "Accept": accept})
