@@ -180,7 +180,7 @@ def _forbidden_in_any_reading(text: str) -> str | None:
             if steps > MAX_SCAN_STEPS:
                 return _MAYBE_FORBIDDEN.search(text).group().upper()
             kind, value, following, ambiguous = _step(text, state, less_than=False)
-            if ambiguous:
+            if ambiguous and _can_hide(value):
                 other = _step(text, state, less_than=True)[2]
                 if other not in seen:
                     seen.add(other)
@@ -195,6 +195,16 @@ def _forbidden_in_any_reading(text: str) -> str | None:
                     return found
             state = following
     return None
+
+
+def _can_hide(iri: str) -> bool:
+    """Whether reading ``iri``'s ``<`` as less-than could show a keyword the IRI reading does not see.
+
+    Only a ``#`` (a comment) or ``'`` (a string) inside it can: either runs past the ``>`` in the
+    less-than reading. A keyword in the IRI itself would need a ``{`` or a space after it, which an
+    IRI cannot hold.
+    """
+    return "#" in iri or "'" in iri
 
 
 MAX_NESTING = 64  # brackets open at once; the engine's parser slows down steeply and then overflows its stack
