@@ -11,7 +11,7 @@ import multiprocessing
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
-from kg.derive import refresh_derived
+from kg.derive import is_current, refresh_derived
 from kg.sources import MAX_ARTICLE_BYTES, Article, Rejected, read_inputs
 from kg.store import GraphStore
 from kg.vocab import CKG
@@ -108,7 +108,7 @@ def ingest(
             _write(item, store, summary)
         if on_item:
             on_item(item.origin if isinstance(item, Rejected) else item.article.origin)
-    if summary.added or summary.replaced:
+    if summary.added or summary.replaced or not is_current(store):  # a run that died may have left it behind
         refresh_derived(store)
     return summary
 
