@@ -77,7 +77,7 @@ def update() -> Response:
 
 def _operation() -> tuple[str, str | None]:
     """``("query" | "update", text)`` from the request, as the protocol allows them to be sent."""
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):  # HEAD: as GET, without the body (Flask drops it)
         if "update" in request.args:
             raise HTTPError(400, "a SPARQL update must be sent with POST, never GET")
         return "query", _single(request.args, "query")
