@@ -359,7 +359,8 @@ class QueryPool:
         acquired = self._free.acquire(timeout=max(budget.remaining, 0))
         budget.remaining -= time.monotonic() - start
         if not acquired:
-            raise HTTPError(503, f"all {self.size} query workers stayed busy for {self.timeout:g} s; try again later",
+            raise HTTPError(503, f"all {self.size} query workers stayed busy for the whole time limit of {self.timeout:g} s; "
+                                  f"try again later",
                             headers={"Retry-After": "5"})
         with self._lock:
             if self.closed:
