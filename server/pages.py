@@ -127,8 +127,8 @@ def entity(kind: str, name: str) -> Response:
         fmt = choose(formats)
     iri = current_app.config["BASE_IRI"] + f"{kind}/{slug}"
     if not _queryable(iri):
-        return not_found(fmt, f"no entity can be named {printable(kind + '/' + slug)}: that is not a valid IRI "
-                              f"(a bad percent-encoding, or characters an IRI cannot hold)")
+        return not_found(fmt, f"nothing is known about {printable(kind + '/' + slug)}: no entity can have this name, it "
+                              f"is not a valid IRI (a bad percent-encoding, or characters an IRI cannot hold)")
     if kind not in KINDS or not entities.exists(iri):
         return not_found(fmt, f"nothing is known about <{iri}>")
     filename = f"{kind}-{slug}"

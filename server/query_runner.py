@@ -2,8 +2,10 @@
 
 The process model, and why:
 
-- The server process holds the store read-write (:func:`server.db.get_store`), so Oxigraph's lock
-  keeps ``kg ingest`` out with a clear error. Updates run there, one at a time.
+- The store is held read-write by a sandboxed writer process (:class:`StoreWriter`, owned by
+  :class:`server.db.ServerStore`), so Oxigraph's lock keeps ``kg ingest`` out with a clear error.
+  Updates run there, one at a time, under ``QUERY_STREAM_TIMEOUT``; a crash or a timeout costs the
+  update in flight and the writer is started again.
 - ``Store.query`` cannot be cancelled, so a user's query never runs in the server process. It runs in
   one of ``QUERY_WORKERS`` worker processes (:mod:`server.query_worker`), kept warm between queries.
   Each opens a read-only view of a *snapshot*: a RocksDB checkpoint made with ``Store.backup`` next
@@ -19,10 +21,13 @@ The process model, and why:
   not burn a core. When a limit is hit the worker is killed (its work really stops) and replaced;
   before the first byte the client gets a 503 saying so, afterwards the connection is closed without
   the end of the response, so the client sees a truncated body, not a short answer.
+- The linked-data pages' queries run here too (:meth:`QueryPool.collect`), sharing one budget per
+  request, so a page obeys the same limit as ``/sparql``.
 - After an update a new snapshot is taken; idle workers are replaced at once, busy ones when their
   query ends; a snapshot is deleted when its last worker is gone.
-- Workers have no network: see :func:`server.query_worker.forbid_network`. The endpoint also refuses
-  SERVICE queries up front (:mod:`server.sparql_text`), so clients get a clear 400.
+- Workers and the writer have no network: see :func:`server.query_worker.forbid_network`. The
+  endpoint also refuses SERVICE and LOAD up front (:mod:`server.sparql_text`), so clients get a
+  clear 400.
 - Workers have a memory cap (``QUERY_MEMORY_MB``, RLIMIT_DATA): a query that needs more aborts its
   worker, which is replaced, and the client gets a 503 saying so.
 - A store that is itself a SPARQL server (``kg serve --store http://…``) needs none of this: queries
@@ -31,8 +36,7 @@ The process model, and why:
 Not done, and why: running queries in server threads (they could never be stopped); a read-only
 open of the live store (undefined behaviour beside the writer); a new process per query (150–300 ms
 of start-up on every query); pyoxigraph 0.5.13 offers no switch to turn SERVICE off, hence the scan
-plus the sandbox. Known limits: updates run in the server process without a time limit (only
-bearers of the update token can send them); a client that stops reading mid-answer holds its worker
+plus the sandbox. Known limits: a client that stops reading mid-answer holds its worker
 until the HTTP server drops the connection (waitress: ``channel_timeout``, 120 s).
 """
 from __future__ import annotations
