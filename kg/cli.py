@@ -58,6 +58,8 @@ def ingest(paths, store_dir, workers, max_bytes, pipeline) -> None:
     with _open(store_dir, create=True) as store, _progress(paths) as tick:
         ensure_ontology(store)
         summary = run_ingest(paths, store, workers=workers, max_bytes=max_bytes, on_item=tick)
+    for note in summary.notes:
+        click.echo(f"note {note}", err=True)
     for rejected in summary.rejected:
         click.echo(f"rejected {rejected}", err=True)
     click.echo(str(summary), err=True)

@@ -12,15 +12,22 @@ reporting the same attack share the attack node, so the attack's own ``ckg:kille
 
 ``refresh_derived`` recomputes it with one SPARQL query through the ``GraphStore`` interface and
 writes it with ``put_graph``, so the union default graph follows in the same transaction.
+
+The derived graph records what it was computed from: ``<derived> dcterms:identifier "state:<digest>"``,
+the digest of the names of the article graphs (names are content digests, so the names say which
+versions). It is written in the same transaction as the figures, so a run that died before or during
+the refresh leaves a state that no longer matches, and the next run (:func:`is_current`) rebuilds it.
 """
 from __future__ import annotations
 
+import hashlib
+
 from rdflib import Literal, URIRef
-from rdflib.namespace import XSD
+from rdflib.namespace import DCTERMS, XSD
 
 from kg.iris import mint
 from kg.store import GraphStore
-from kg.vocab import CKG
+from kg.vocab import CKG, ONTOLOGY_IRI
 
 FIGURES = (CKG.killed, CKG.injured)
 
@@ -73,8 +80,32 @@ def derived_ntriples(figures: dict[tuple[str, str], int]) -> bytes:
     return "".join(lines).encode("utf-8")
 
 
+def source_state(store: GraphStore) -> str | None:
+    """What the derived graph follows: a digest of the article graphs' names; None without any."""
+    derived = str(derived_graph())
+    sources = sorted(g for g in store.graphs() if g not in (derived, ONTOLOGY_IRI))
+    if not sources:
+        return None
+    return "state:" + hashlib.sha256("\n".join(sources).encode("utf-8")).hexdigest()
+
+
+def is_current(store: GraphStore) -> bool:
+    """Whether the derived graph was computed from the article graphs the store holds now."""
+    state = source_state(store)
+    if state is None:
+        return True  # nothing to derive from
+    graph = derived_graph()
+    marker = f"{graph.n3()} {DCTERMS.identifier.n3()} {Literal(state).n3()}"
+    return bool(store.query(f"ASK {{ GRAPH {graph.n3()} {{ {marker} }} }}"))
+
+
 def refresh_derived(store: GraphStore) -> int:
     """Recompute the derived graph from the article graphs; returns how many figures it holds."""
     figures = consolidated_figures(store)
-    store.put_graph(str(derived_graph()), derived_ntriples(figures))
+    state = source_state(store)
+    data = derived_ntriples(figures)
+    if state is not None:
+        graph = derived_graph()
+        data += f"{graph.n3()} {DCTERMS.identifier.n3()} {Literal(state).n3()} .\n".encode("utf-8")
+    store.put_graph(str(derived_graph()), data)
     return len(figures)

@@ -11,8 +11,8 @@ import multiprocessing
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
-from kg.derive import refresh_derived
-from kg.sources import MAX_ARTICLE_BYTES, Article, Rejected, read_inputs
+from kg.derive import is_current, refresh_derived
+from kg.sources import MAX_ARTICLE_BYTES, Article, Rejected, quoted, read_inputs
 from kg.store import GraphStore
 from kg.vocab import CKG
 
@@ -29,6 +29,7 @@ class Summary:
     replaced: int = 0
     rejected: list[Rejected] = field(default_factory=list)
     triples: int = 0
+    notes: list[str] = field(default_factory=list)  # what reading changed ("title cut to 2,000 characters")
 
     @property
     def total(self) -> int:
@@ -105,10 +106,11 @@ def ingest(
         if isinstance(item, Rejected):
             summary.rejected.append(item)
         else:
+            summary.notes.extend(f"{quoted(item.article.origin)}: {note}" for note in item.article.notes)
             _write(item, store, summary)
         if on_item:
             on_item(item.origin if isinstance(item, Rejected) else item.article.origin)
-    if summary.added or summary.replaced:
+    if summary.added or summary.replaced or not is_current(store):  # a run that died may have left it behind
         refresh_derived(store)
     return summary
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -18,6 +19,17 @@ TEXT_SUFFIXES = {".txt", ".text"}
 HTML_SUFFIXES = {".html", ".htm"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 META_FIELDS = ("title", "published", "author", "publisher", "url", "language")
+MAX_META_CHARS = 2000  # a metadata field longer than this is cut (and the article notes it)
+
+
+def quoted(name: str) -> str:
+    """A file name for a message: quoted, with newlines and other control characters escaped, so a
+    name cannot forge a line of output.
+
+    >>> print(quoted("a\\nrejected b.txt"))
+    'a\\nrejected b.txt'
+    """
+    return repr(str(name))
 
 
 @dataclass
@@ -34,6 +46,7 @@ class Article:
     line: int | None = None  # for JSON Lines input
     meta: dict = field(default_factory=dict)
     html: str | None = None
+    notes: list[str] = field(default_factory=list)  # what was changed on reading (a title cut short)
 
     @property
     def origin(self) -> str:
@@ -57,7 +70,7 @@ class Rejected:
     reason: str
 
     def __str__(self) -> str:
-        return f"{self.origin}: {self.reason}"
+        return f"{quoted(self.origin)}: {self.reason}"
 
 
 class InputError(ValueError):
@@ -70,31 +83,62 @@ def read_inputs(paths: Iterable[str | os.PathLike], *, max_bytes: int = MAX_ARTI
     In folders only ``.txt``, ``.html``/``.htm`` and ``.jsonl`` files are read; anything else (a
     README, the ``.json`` sidecars themselves) is skipped. A file named explicitly is always read.
     """
-    for path in input_files(paths):
-        if path.exists():
-            yield from _read_file(path, max_bytes)
+    for item in _inputs(paths):
+        if isinstance(item, Rejected):
+            yield item
+        elif item.exists() or item.is_symlink():
+            yield from _read_file(item, max_bytes)
         else:
-            yield Rejected(str(path), "no such file or folder")
+            yield Rejected(str(item), "no such file or folder")
 
 
 def input_files(paths: Iterable[str | os.PathLike]) -> Iterator[Path]:
     """The files :func:`read_inputs` will read, folders expanded, in order."""
+    return (item for item in _inputs(paths) if isinstance(item, Path))
+
+
+def _inputs(paths: Iterable[str | os.PathLike]) -> Iterator[Path | Rejected]:
+    """Each path named, folders expanded to their article files; a folder that cannot be listed, or
+    that holds no article file, is a :class:`Rejected`."""
     for path in map(Path, paths):
-        if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file() and _is_article_file(p))
-        else:
+        if not path.is_dir():
             yield path
+            continue
+        found = False
+        for item in _folder_files(path):
+            found = True
+            yield item
+        if not found:
+            suffixes = ", ".join(sorted(TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES))
+            yield Rejected(str(path), f"the folder holds no article files ({suffixes})")
+
+
+def _folder_files(folder: Path) -> Iterator[Path | Rejected]:
+    """The article files under ``folder`` in a stable order; sub-folders that cannot be read rejected."""
+    unreadable: list[Rejected] = []
+
+    def refused(error: OSError) -> None:
+        unreadable.append(Rejected(str(error.filename or folder), f"the folder cannot be read ({error.strerror})"))
+
+    files = []
+    for root, dirs, names in os.walk(folder, onerror=refused):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        files.extend(Path(root, name) for name in names if _is_article_file(Path(name)))
+    yield from sorted(unreadable, key=lambda r: r.origin)
+    yield from sorted(files)
 
 
 def count_articles(paths: Iterable[str | os.PathLike]) -> int:
     """How many articles :func:`read_inputs` will yield (JSON Lines counted by line), for progress bars."""
     total = 0
     for path in input_files(paths):
-        if path.suffix.lower() in JSONL_SUFFIXES and path.is_file():
-            with path.open("rb") as handle:
-                total += sum(1 for line in handle if line.strip())
-        else:
-            total += 1
+        total += 1
+        if path.suffix.lower() in JSONL_SUFFIXES:
+            try:
+                with _open_regular(path) as handle:
+                    total += sum(1 for line in handle if line.strip()) - 1
+            except (OSError, InputError):
+                pass  # read_inputs rejects it
     return total
 
 
@@ -113,20 +157,54 @@ def _read_file(path: Path, max_bytes: int) -> Iterator[Article | Rejected]:
             return
         raw = _read_bytes(path, max_bytes)
         text = decode_text(raw)
-        meta = _read_sidecar(path)
+        notes: list[str] = []
+        meta = _read_sidecar(path, notes)
         if path.suffix.lower() in HTML_SUFFIXES or _looks_like_html(text):
-            yield _article_from_html(text, meta, str(path))
+            article = _article_from_html(text, meta, str(path))
         else:
-            yield Article(text=_nonempty(normalise_newlines(text)), path=str(path), meta=meta)
+            article = Article(text=_nonempty(normalise_newlines(text)), path=str(path), meta=meta)
+        article.notes.extend(notes)
+        yield article
     except InputError as exc:
         yield Rejected(str(path), str(exc))
+    except OSError as exc:
+        yield Rejected(str(path), f"cannot be read ({exc.strerror or exc})")
+
+
+_SPECIAL_FILES = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
+                  (stat.S_ISBLK, "a block device"), (stat.S_ISDIR, "a folder"))
+
+
+def _open_regular(path: Path):
+    """``path`` opened for reading in binary, if it is a regular file; InputError otherwise.
+
+    Opened without blocking and checked on the open descriptor, so a FIFO (or a file swapped for one)
+    cannot make the run wait forever.
+    """
+    _check_regular(os.stat(path).st_mode)  # a socket cannot even be opened; say what it is
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        _check_regular(os.fstat(fd).st_mode)
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _check_regular(mode: int) -> None:
+    if not stat.S_ISREG(mode):
+        kind = next((name for test, name in _SPECIAL_FILES if test(mode)), "something else")
+        raise InputError(f"not a regular file but {kind}; only files are read")
 
 
 def _read_bytes(path: Path, max_bytes: int) -> bytes:
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise InputError(f"too large ({size:,} bytes; the limit is {max_bytes:,})")
-    return path.read_bytes()
+    with _open_regular(path) as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size > max_bytes:
+            raise InputError(f"too large ({size:,} bytes; the limit is {max_bytes:,})")
+        return handle.read(max_bytes + 1)
 
 
 def decode_text(raw: bytes) -> str:
@@ -199,18 +277,23 @@ def _article_from_html(html: str, meta: dict, path: str, line: int | None = None
     return Article(text=text, path=path, line=line, meta=merged, html=html)
 
 
-def _read_sidecar(path: Path) -> dict:
+def _read_sidecar(path: Path, notes: list[str] | None = None) -> dict:
     sidecar = path.with_suffix(".json")
     if not sidecar.exists():
         return {}
     try:
-        data = json.loads(sidecar.read_text(encoding="utf-8"))
+        with _open_regular(sidecar) as handle:
+            data = json.loads(handle.read(MAX_ARTICLE_BYTES).decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"its sidecar {sidecar.name} is not valid JSON ({exc})") from None
-    return clean_meta(data, f"sidecar {sidecar.name}")
+        raise InputError(f"its sidecar {quoted(sidecar.name)} is not valid JSON ({exc})") from None
+    except InputError as exc:
+        raise InputError(f"its sidecar {quoted(sidecar.name)} is {exc}") from None
+    except OSError as exc:
+        raise InputError(f"its sidecar {quoted(sidecar.name)} cannot be read ({exc.strerror or exc})") from None
+    return clean_meta(data, f"sidecar {quoted(sidecar.name)}", notes)
 
 
-def clean_meta(data: object, where: str) -> dict:
+def clean_meta(data: object, where: str, notes: list[str] | None = None) -> dict:
     """Keep the known metadata fields, checked: strings, and an ISO date for ``published``.
 
     >>> clean_meta({"title": "T", "published": "2014-09-06", "x": 1}, "here")
@@ -225,7 +308,9 @@ def clean_meta(data: object, where: str) -> dict:
             continue
         if not isinstance(value, str):
             raise InputError(f"{where}: field {key!r} must be a string")
-        meta[key] = value.strip()[:2000]
+        meta[key] = value.strip()[:MAX_META_CHARS]
+        if len(value.strip()) > MAX_META_CHARS and notes is not None:
+            notes.append(f"{where}: {key} cut to {MAX_META_CHARS:,} characters (it had {len(value.strip()):,})")
     if "published" in meta:
         try:
             meta["published"] = dt.date.fromisoformat(meta["published"][:10]).isoformat()
@@ -235,7 +320,7 @@ def clean_meta(data: object, where: str) -> dict:
 
 
 def _read_jsonl(path: Path, max_bytes: int) -> Iterator[Article | Rejected]:
-    with path.open("rb") as handle:
+    with _open_regular(path) as handle:
         for number, line in enumerate(handle, start=1):
             origin = f"{path}:{number}"
             if not line.strip():
@@ -249,10 +334,13 @@ def _read_jsonl(path: Path, max_bytes: int) -> Iterator[Article | Rejected]:
                     raise InputError(f"not a JSON object ({exc.msg} at column {exc.colno})") from None
                 if not isinstance(record, dict) or not isinstance(record.get("text"), str):
                     raise InputError("a JSON Lines article needs a string field 'text'")
-                meta = clean_meta(record, "record")
+                notes: list[str] = []
+                meta = clean_meta(record, "record", notes)
                 if _looks_like_html(record["text"]):
-                    yield _article_from_html(record["text"], meta, str(path), number)
+                    article = _article_from_html(record["text"], meta, str(path), number)
                 else:
-                    yield Article(text=_nonempty(normalise_newlines(record["text"])), path=str(path), line=number, meta=meta)
+                    article = Article(text=_nonempty(normalise_newlines(record["text"])), path=str(path), line=number, meta=meta)
+                article.notes.extend(notes)
+                yield article
             except InputError as exc:
                 yield Rejected(origin, str(exc))

@@ -41,7 +41,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
     for blueprint in _blueprints():
         app.register_blueprint(blueprint)
+    app.after_request(_no_sniffing)
     return app
+
+
+def _no_sniffing(response):
+    """Every answer is read as the type it says (a query result or an export is never run as a page)."""
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    return response
 
 
 def _blueprints():

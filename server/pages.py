@@ -107,7 +107,7 @@ def not_found(fmt: Format | None, message: str) -> Response:
         body = f'<?xml version="1.0" encoding="UTF-8"?>\n<!-- {comment} -->\n<rdf:RDF xmlns:rdf="{PREFIXES["rdf"]}"/>\n'
         response = Response(body, status=404, mimetype=fmt.media_type)
     else:
-        body = "# " + message.replace("\n", " ") + "\n"
+        body = "# " + " ".join(message.splitlines()) + "\n"
         response = Response(body, status=404, mimetype=fmt.media_type)
     response.headers["Vary"] = "Accept"
     return response
@@ -124,7 +124,10 @@ def entity(kind: str, name: str) -> Response:
     if fmt is None:
         fmt = choose(formats)
     iri = current_app.config["BASE_IRI"] + f"{kind}/{slug}"
-    if kind not in KINDS or not _queryable(iri) or not entities.exists(iri):
+    if not _queryable(iri):
+        return not_found(fmt, f"nothing is known about {printable(kind + '/' + slug)}: no entity can have this name, it "
+                              f"is not a valid IRI (a bad percent-encoding, or characters an IRI cannot hold)")
+    if kind not in KINDS or not entities.exists(iri):
         return not_found(fmt, f"nothing is known about <{iri}>")
     filename = f"{kind}-{slug}"
     if kind == "graph":
@@ -136,6 +139,15 @@ def entity(kind: str, name: str) -> Response:
         return rdf_response(triples, fmt, f"{filename}.{fmt.suffix}")
     template, context = _view(kind, iri)
     return html_page(template, f"/id/{kind}/{slug}", formats, **context)
+
+
+def printable(text: str, limit: int = 120) -> str:
+    """``text`` quoted, with control and invisible characters escaped, cut to ``limit`` characters.
+
+    >>> print(printable("two\\nlines"))
+    'two\\nlines'
+    """
+    return repr(text[:limit]) + ("…" if len(text) > limit else "")
 
 
 def _queryable(iri: str) -> bool:

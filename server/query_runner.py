@@ -2,8 +2,10 @@
 
 The process model, and why:
 
-- The server process holds the store read-write (:func:`server.db.get_store`), so Oxigraph's lock
-  keeps ``kg ingest`` out with a clear error. Updates run there, one at a time.
+- The store is held read-write by a sandboxed writer process (:class:`StoreWriter`, owned by
+  :class:`server.db.ServerStore`), so Oxigraph's lock keeps ``kg ingest`` out with a clear error.
+  Updates run there, one at a time, under ``QUERY_STREAM_TIMEOUT``; a crash or a timeout costs the
+  update in flight and the writer is started again.
 - ``Store.query`` cannot be cancelled, so a user's query never runs in the server process. It runs in
   one of ``QUERY_WORKERS`` worker processes (:mod:`server.query_worker`), kept warm between queries.
   Each opens a read-only view of a *snapshot*: a RocksDB checkpoint made with ``Store.backup`` next
@@ -19,10 +21,13 @@ The process model, and why:
   not burn a core. When a limit is hit the worker is killed (its work really stops) and replaced;
   before the first byte the client gets a 503 saying so, afterwards the connection is closed without
   the end of the response, so the client sees a truncated body, not a short answer.
+- The linked-data pages' queries run here too (:meth:`QueryPool.collect`), sharing one budget per
+  request, so a page obeys the same limit as ``/sparql``.
 - After an update a new snapshot is taken; idle workers are replaced at once, busy ones when their
   query ends; a snapshot is deleted when its last worker is gone.
-- Workers have no network: see :func:`server.query_worker.forbid_network`. The endpoint also refuses
-  SERVICE queries up front (:mod:`server.sparql_text`), so clients get a clear 400.
+- Workers and the writer have no network: see :func:`server.query_worker.forbid_network`. The
+  endpoint also refuses SERVICE and LOAD up front (:mod:`server.sparql_text`), so clients get a
+  clear 400.
 - Workers have a memory cap (``QUERY_MEMORY_MB``, RLIMIT_DATA): a query that needs more aborts its
   worker, which is replaced, and the client gets a 503 saying so.
 - A store that is itself a SPARQL server (``kg serve --store http://…``) needs none of this: queries
@@ -31,8 +36,7 @@ The process model, and why:
 Not done, and why: running queries in server threads (they could never be stopped); a read-only
 open of the live store (undefined behaviour beside the writer); a new process per query (150–300 ms
 of start-up on every query); pyoxigraph 0.5.13 offers no switch to turn SERVICE off, hence the scan
-plus the sandbox. Known limits: updates run in the server process without a time limit (only
-bearers of the update token can send them); a client that stops reading mid-answer holds its worker
+plus the sandbox. Known limits: a client that stops reading mid-answer holds its worker
 until the HTTP server drops the connection (waitress: ``channel_timeout``, 120 s).
 """
 from __future__ import annotations
@@ -86,17 +90,33 @@ class Budget:
 
 
 class Snapshot:
-    """A checkpoint of the store that workers read; removed when retired and unused."""
+    """A checkpoint of the store that workers and the server read; removed when retired and unused.
+
+    Whoever keeps a reference holds a use (:meth:`use`, :meth:`release`): the store while it is the
+    current one, the pool, each worker, each export being streamed.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.users = 0
         self.retired = False
         self._lock = threading.Lock()
+        self._view = None
 
     def use(self) -> None:
         with self._lock:
+            if self.retired and self.users <= 0:
+                raise RuntimeError(f"snapshot {self.path} is already removed")
             self.users += 1
+
+    def view(self):
+        """The snapshot opened read-only in this process (safe: nobody writes a checkpoint)."""
+        with self._lock:
+            if self._view is None:
+                from kg.store.oxigraph import OxigraphStore
+
+                self._view = OxigraphStore(self.path, read_only=True)
+            return self._view
 
     def release(self) -> None:
         with self._lock:
@@ -110,18 +130,25 @@ class Snapshot:
     def _remove_if_done(self) -> None:
         with self._lock:
             done = self.retired and self.users <= 0
+            if done and self._view is not None:
+                self._view.close()
+                self._view = None
         if done:
             shutil.rmtree(self.path, ignore_errors=True)
 
 
 class Worker:
-    """One worker process bound to one snapshot."""
+    """One worker process bound to one snapshot (the writer: to none)."""
 
-    def __init__(self, snapshot: Snapshot, prefixes: dict, memory_mb: int = 0) -> None:
+    def __init__(self, snapshot: Snapshot | None, prefixes: dict, memory_mb: int = 0, *,
+                 arguments: list[str] | None = None) -> None:
         self.snapshot = snapshot
-        snapshot.use()
+        if snapshot is not None:
+            snapshot.use()
+        if arguments is None:
+            arguments = [str(snapshot.path), json.dumps(prefixes), str(memory_mb)]
         self.process = subprocess.Popen(
-            [sys.executable, "-I", str(WORKER_PROGRAM), str(snapshot.path), json.dumps(prefixes), str(memory_mb)],
+            [sys.executable, "-I", str(WORKER_PROGRAM), *arguments],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             bufsize=0,
@@ -188,7 +215,8 @@ class Worker:
         self.process.wait()
         for pipe in (self.process.stdin, self.process.stdout):
             pipe.close()
-        self.snapshot.release()
+        if self.snapshot is not None:
+            self.snapshot.release()
         return died
 
 
@@ -220,7 +248,11 @@ class Answer:
 
 
 class QueryPool:
-    """Warm worker processes answering queries on a snapshot of ``store`` under a time limit."""
+    """Warm worker processes answering queries on a snapshot of ``store`` under a time limit.
+
+    ``store`` hands out snapshots (:meth:`server.db.ServerStore.acquire_snapshot`); the pool holds a
+    use of its current one.
+    """
 
     def __init__(self, store, *, size: int, timeout: float, prefixes: dict, memory_mb: int = 0,
                  stream_timeout: float | None = None) -> None:
@@ -229,18 +261,18 @@ class QueryPool:
         self.stream_timeout = max(stream_timeout or 10 * timeout, timeout)
         self._lock = threading.Lock()
         self._free = threading.Semaphore(size)
-        self._idle: list[Worker] = []
-        self._snapshots_dir = _snapshots_dir(Path(store.path))
-        self._generation = 0
-        self._snapshot = self._take_snapshot()
+        self._snapshot = store.acquire_snapshot()
         self.closed = False
         with self._lock:
-            self._idle = [Worker(self._snapshot, prefixes, memory_mb) for _ in range(size)]
+            self._idle = [self._new_worker() for _ in range(size)]
         _POOLS.add(self)
 
-    def execute(self, request: QueryRequest) -> Answer:
-        """Start a query; errors before the first byte are raised as :class:`HTTPError`."""
-        budget = Budget(self.timeout)
+    def execute(self, request: QueryRequest, budget: Budget | None = None) -> Answer:
+        """Start a query; errors before the first byte are raised as :class:`HTTPError`.
+
+        ``budget``: the time left to the request (a page's queries share one); a new one by default.
+        """
+        budget = budget or Budget(self.timeout)
         worker = self._acquire(budget)
         try:
             worker.wait_ready(budget)
@@ -266,26 +298,40 @@ class QueryPool:
         budget.remaining += self.stream_timeout - self.timeout  # the answer has started: streaming time
         return Answer(media_type, self._stream(worker, budget, received))
 
+    def collect(self, request: QueryRequest, budget: Budget) -> Answer:
+        """The whole answer of a query, read within ``budget`` (no streaming time: a page waits for it)."""
+        answer = self.execute(request, budget)
+        if answer.complete is not None:
+            return answer
+        budget.remaining -= self.stream_timeout - self.timeout
+        try:
+            return Answer(answer.media_type, iter(()), complete=b"".join(answer.chunks))
+        except RuntimeError:
+            raise self._timeout_error() from None
+
     def refresh(self) -> None:
-        """Take a new snapshot after the store changed; workers move to it as they become free."""
+        """Move to the store's current snapshot; workers follow as they become free."""
         with self._lock:
-            old = self._snapshot
-            self._snapshot = self._take_snapshot()
-            stale, self._idle = self._idle, [Worker(self._snapshot, self.prefixes, self.memory_mb) for _ in self._idle]
+            old, self._snapshot = self._snapshot, self.store.acquire_snapshot()
+            stale, self._idle = self._idle, [self._new_worker() for _ in self._idle]
         for worker in stale:
             worker.kill()
-        old.retire()
+        old.release()
 
     def close(self) -> None:
         with self._lock:
+            if self.closed:
+                return
             self.closed = True
             idle, self._idle = self._idle, []
         for worker in idle:
             worker.kill()
-        self._snapshot.retire()
-        _remove_tree(self._snapshots_dir)
+        self._snapshot.release()
 
     # --- internals ---------------------------------------------------------------------------------
+
+    def _new_worker(self) -> Worker:
+        return Worker(self._snapshot, self.prefixes, self.memory_mb)
 
     def _stream(self, worker: Worker, budget: Budget, received: list[bytes]) -> Iterator[bytes]:
         finished = False
@@ -312,14 +358,19 @@ class QueryPool:
                 self._discard(worker)
 
     def _acquire(self, budget: Budget) -> Worker:
-        if not self._free.acquire(timeout=max(budget.remaining, 0)):
-            raise HTTPError(503, f"all {self.size} query workers stayed busy for {self.timeout:g} s; try again later",
+        """A free worker; the wait for it is charged to ``budget``."""
+        start = time.monotonic()
+        acquired = self._free.acquire(timeout=max(budget.remaining, 0))
+        budget.remaining -= time.monotonic() - start
+        if not acquired:
+            raise HTTPError(503, f"all {self.size} query workers stayed busy for the whole time limit of {self.timeout:g} s; "
+                                  f"try again later",
                             headers={"Retry-After": "5"})
         with self._lock:
             if self.closed:
                 self._free.release()
                 raise HTTPError(503, "the server is shutting down")
-            return self._idle.pop() if self._idle else Worker(self._snapshot, self.prefixes, self.memory_mb)
+            return self._idle.pop() if self._idle else self._new_worker()
 
     def _release(self, worker: Worker) -> None:
         with self._lock:
@@ -346,13 +397,7 @@ class QueryPool:
     def _replace(self) -> None:
         with self._lock:
             if not self.closed:
-                self._idle.append(Worker(self._snapshot, self.prefixes, self.memory_mb))
-
-    def _take_snapshot(self) -> Snapshot:
-        self._generation += 1
-        path = self._snapshots_dir / str(self._generation)
-        self.store.raw.backup(str(path))
-        return Snapshot(path)
+                self._idle.append(self._new_worker())
 
     def _timeout_error(self) -> HTTPError:
         return HTTPError(
@@ -360,6 +405,84 @@ class QueryPool:
             f"the query hit the time limit of {self.timeout:g} s and was stopped; narrow it down (a LIMIT, "
             f"more specific patterns) or ask the operator for a longer --query-timeout",
         )
+
+
+class StoreWriter:
+    """The process holding the store read-write: it runs updates and takes snapshots, without network.
+
+    A crash or a timeout costs the update in flight (Oxigraph commits a transaction whole or not at
+    all) and the process, which is started again.
+    """
+
+    def __init__(self, path: Path, *, timeout: float) -> None:
+        self.path, self.timeout = Path(path), timeout
+        self._lock = threading.Lock()
+        self._process = self._start()
+        self._broken: str | None = None
+
+    def update(self, sparql: str) -> None:
+        """Run one SPARQL Update; SyntaxError or RuntimeError when the engine refuses it."""
+        self._request(protocol.UPDATE, sparql, what="update")
+
+    def backup(self, path: Path) -> None:
+        """Write a snapshot of the store into the new folder ``path``."""
+        self._request(protocol.BACKUP, str(path), what="snapshot")
+
+    def close(self) -> None:
+        with self._lock:
+            if self._process is not None:
+                self._process.process.stdin.close()  # end of requests: it exits
+                self._process.kill(exiting=True)
+                self._process = None
+
+    def _start(self) -> Worker:
+        from kg.store import StoreError, StoreLockedError
+
+        process = Worker(None, {}, arguments=["--writer", str(self.path)])
+        tag, payload = process.receive(Budget(max(60.0, self.timeout)))
+        if tag == protocol.READY:
+            process.sandboxed = json.loads(payload)["sandboxed"]
+            process.ready = True
+            return process
+        process.kill(exiting=True)
+        error = json.loads(payload)
+        if error["status"] == 409:
+            raise StoreLockedError(f"the store at {self.path} is open in another process (a running `kg serve` or "
+                                   f"`kg ingest`); stop it or point --store elsewhere")
+        raise StoreError(f"cannot open the store at {self.path}: {error['message']}")
+
+    def _request(self, tag: bytes, payload: str, *, what: str) -> None:
+        with self._lock:
+            if self._process is None:
+                raise HTTPError(503, self._broken or "the server is shutting down")
+            budget = Budget(self.timeout)
+            try:
+                self._process.send(tag, payload.encode("utf-8"))
+                answer, body = self._process.receive(budget)
+            except QueryTimeout:
+                self._restart()
+                raise HTTPError(503, f"the {what} hit the time limit of {self.timeout:g} s and was stopped; "
+                                     f"nothing changed") from None
+            except WorkerDied:
+                status = self._restart(exiting=True)
+                raise HTTPError(500, f"the {what} stopped the store's process (exit status {status}); "
+                                     f"nothing changed") from None
+        if answer == protocol.ERROR:
+            error = json.loads(body)
+            if error["status"] != 400:
+                raise HTTPError(error["status"], error["message"])
+            raise (SyntaxError if error.get("kind") == "syntax" else RuntimeError)(error["message"])
+
+    def _restart(self, *, exiting: bool = False) -> int | None:
+        from kg.store import StoreError
+
+        died, self._process = self._process.kill(exiting=exiting), None
+        try:
+            self._process = self._start()
+        except StoreError as exc:
+            self._broken = f"the store cannot be written any more ({exc}); restart the server"
+            _log.error("store writer not restarted: %s", exc)
+        return died
 
 
 class RemoteRunner:

@@ -7,6 +7,10 @@ gives up the ability to open network sockets (a seccomp filter: ``socket``, ``co
 could not reach another host; and it caps its heap at MEGABYTES (0: no cap), so a query that needs
 more memory aborts this process instead of exhausting the machine.
 
+Started as ``python -I query_worker.py --writer STORE`` it is the store's writer instead: it holds the
+store read-write under the same network sandbox and runs ``U`` (SPARQL Update) and ``B`` (snapshot into
+the folder given) requests, answering ``E`` or ``X``.
+
 Protocol over stdin/stdout, one frame = 1-byte tag + 4-byte big-endian length + payload:
 
 - worker → server ``R`` (ready, JSON ``{"sandboxed": bool}``) once, after opening the snapshot;
@@ -28,6 +32,7 @@ import sys
 import pyoxigraph as ox
 
 READY, REQUEST, HEAD, DATA, END, ERROR = b"R", b"Q", b"H", b"D", b"E", b"X"
+UPDATE, BACKUP = b"U", b"B"  # the writer's requests
 HEADER = struct.Struct(">cI")
 CHUNK = 64 * 1024
 
@@ -128,9 +133,26 @@ def run(store: ox.Store, request: dict, prefixes: dict, channel: Channel) -> Non
     except SyntaxError as exc:
         _fail(channel, 400, f"invalid SPARQL: {exc}")
     except (ValueError, TypeError, RuntimeError) as exc:
-        _fail(channel, 400, f"the query cannot be evaluated: {exc}")
+        if _network_refused(exc):
+            _fail(channel, *_os_failure("query", OSError(str(exc))))
+        else:
+            _fail(channel, 400, f"the query cannot be evaluated: {exc}")
     except OSError as exc:
-        _fail(channel, 500, f"the query failed while reading the store: {exc}")
+        _fail(channel, *_os_failure("query", exc))
+
+
+def _os_failure(what: str, exc: OSError) -> tuple[int, str]:
+    """Status and message for an OSError: refused network access (the sandbox) is the client's doing."""
+    if _network_refused(exc):
+        return 400, (f"the {what} tried to open a network connection (SERVICE or LOAD), which this server's "
+                     f"SPARQL processes cannot do")
+    return 500, f"the {what} failed while reading or writing the store: {exc}"
+
+
+def _network_refused(exc: Exception) -> bool:
+    """Whether ``exc`` is the sandbox's refusal (EACCES from socket/connect), as the engine reports it."""
+    text = str(exc)
+    return "os error 13" in text or "Permission denied" in text
 
 
 _PREFIXED = {ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML, ox.RdfFormat.N3}
@@ -154,8 +176,8 @@ def _required(media_type: str | None, what: str) -> str:
     return media_type
 
 
-def _fail(channel: Channel, status: int, message: str) -> None:
-    channel.send(ERROR, json.dumps({"status": status, "message": message}).encode())
+def _fail(channel: Channel, status: int, message: str, *, kind: str | None = None) -> None:
+    channel.send(ERROR, json.dumps({"status": status, "message": message, "kind": kind}).encode())
 
 
 # --- the network sandbox --------------------------------------------------------------------------
@@ -216,7 +238,46 @@ def limit_memory(megabytes: int) -> None:
         resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
 
 
+def write(store: ox.Store, tag: bytes, payload: bytes, channel: Channel) -> None:
+    """Run one writer request (an update, or a snapshot into a new folder); ``E`` or ``X``."""
+    try:
+        if tag == UPDATE:
+            store.update(payload.decode("utf-8"))
+        elif tag == BACKUP:
+            store.backup(payload.decode("utf-8"))
+        else:
+            raise ValueError(f"unknown request {tag!r}")
+    except SyntaxError as exc:
+        _fail(channel, 400, str(exc), kind="syntax")
+    except (ValueError, TypeError, RuntimeError, OSError) as exc:
+        status, message = _os_failure("update", OSError(str(exc))) if _network_refused(exc) else (400, str(exc))
+        _fail(channel, status, message, kind="failed")
+    else:
+        channel.send(END)
+
+
+def writer_main(path: str, channel: Channel) -> int:
+    """The store's writer: holds the store read-write (and its lock), without network, for the server.
+
+    Sends ``X`` (status 409 when another process holds the store) instead of ``R`` if it cannot open it.
+    """
+    sandboxed = forbid_network()
+    try:
+        store = ox.Store(path)
+    except OSError as exc:
+        _fail(channel, 409 if "lock" in str(exc).lower() else 500, str(exc))
+        return 1
+    channel.send(READY, json.dumps({"sandboxed": sandboxed}).encode())
+    while (frame := channel.receive()) is not None:
+        write(store, *frame, channel)
+    return 0
+
+
 def main(argv: list[str]) -> int:
+    if argv[1] == "--writer":
+        channel = Channel(sys.stdin.fileno(), sys.stdout.fileno())
+        sys.stdout = sys.stderr
+        return writer_main(argv[2], channel)
     snapshot, prefixes, memory = argv[1], json.loads(argv[2]), int(argv[3])
     channel = Channel(sys.stdin.fileno(), sys.stdout.fileno())
     sys.stdout = sys.stderr  # nothing but frames may reach the pipe

@@ -37,6 +37,10 @@ def iri_ref(iri: str) -> str:
     """
     if not iri or _IRI_FORBIDDEN.search(iri):
         raise UnsafeTerm(f"not an IRI that can be queried: {iri[:80]!r}")
+    try:
+        ox.NamedNode(iri)  # the engine's own check: percent-encodings, code points IRIs cannot hold
+    except ValueError as exc:
+        raise UnsafeTerm(f"not a valid IRI: {exc}") from None
     return f"<{iri}>"
 
 

@@ -18,13 +18,12 @@ from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
 from kg.formats import PREFIXES, RDF_FORMATS, RESULTS_FORMATS, Format, UnknownFormat, rdf_format, results_format, sparql_prologue
-from kg.store import OxigraphStore
 from server import db
 from server.errors import HTTPError
 from server.negotiation import negotiate, prefers_html
 from server.query_runner import QueryPool, QueryRequest, RemoteRunner
 from server.sparql_examples import EXAMPLES
-from server.sparql_text import forbidden_operation, query_form, refusal, shift_error_lines, undeclared_prefix
+from server.sparql_text import forbidden_operation, query_form, refusal, shift_error_lines, too_deep, undeclared_prefix
 
 bp = Blueprint("sparql", __name__)
 
@@ -78,7 +77,7 @@ def update() -> Response:
 
 def _operation() -> tuple[str, str | None]:
     """``("query" | "update", text)`` from the request, as the protocol allows them to be sent."""
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):  # HEAD: as GET, without the body (Flask drops it)
         if "update" in request.args:
             raise HTTPError(400, "a SPARQL update must be sent with POST, never GET")
         return "query", _single(request.args, "query")
@@ -139,6 +138,7 @@ def _query(text: str) -> Response:
     forbidden, form = _scan(text)
     if forbidden:
         raise HTTPError(400, refusal(forbidden))
+    _shallow(text)
     results, graph = _formats(form)
     default_graph, named_graphs = _graphs("default-graph-uri"), _graphs("named-graph-uri")
     if named_graphs is not None and default_graph is None:
@@ -158,6 +158,13 @@ def _query(text: str) -> Response:
     if answer.complete is not None:
         return Response(answer.complete, content_type=_content_type(answer.media_type))
     return Response(answer.chunks, content_type=_content_type(answer.media_type), direct_passthrough=True)
+
+
+def _shallow(text: str) -> None:
+    """400 for a text nested too deep for the engine to parse safely, before anything parses it."""
+    reason = too_deep(text)
+    if reason:
+        raise HTTPError(400, reason)
 
 
 def _explained(error: HTTPError, text: str) -> HTTPError:
@@ -258,7 +265,7 @@ def get_pool() -> QueryPool | RemoteRunner:
 
 
 def _new_runner(store, config) -> QueryPool | RemoteRunner:
-    if not isinstance(store, OxigraphStore):
+    if not isinstance(store, db.ServerStore):
         return RemoteRunner(store, PREFIXES)
     return QueryPool(store, size=int(config["QUERY_WORKERS"]), timeout=float(config["QUERY_TIMEOUT"]),
                      prefixes=PREFIXES, memory_mb=int(config["QUERY_MEMORY_MB"]),
@@ -284,6 +291,7 @@ def _update(text: str | None) -> Response:
     forbidden = forbidden_operation(text)
     if forbidden:
         raise HTTPError(400, refusal(forbidden))
+    _shallow(text)
     prologue = sparql_prologue()
     with _update_lock:
         try:

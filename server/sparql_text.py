@@ -27,8 +27,8 @@ _TOKEN = re.compile(
     | (?P<bnode>_:[\w.\-\u00b7]*)
     | (?P<langtag>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
     | (?P<pname>(?:[^\W\d_][\w.\-]*)?:(?:[\w:.\-]|%[0-9A-Fa-f]{2}|\\.)*)
-    | (?P<word>[^\W\d][\w\-]*)
-    | (?P<number>[0-9][\w.]*)
+    | (?P<number>[0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?)
+    | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
     | (?P<space>\s+)
     | (?P<other>.)
     """,
@@ -65,36 +65,54 @@ def unescape(text: str) -> str:
 def tokens(text: str) -> Iterator[tuple[str, str]]:
     """``(kind, text)`` for each significant token of a SPARQL text (spaces and comments dropped).
 
-    ``<`` is an IRI only where the grammar can expect one: inside parentheses right after an operand
-    it is the less-than operator (``FILTER(?a<?b)``), so an IRI-looking span there cannot hide a
-    keyword from this scan.
+    One reading of the text: ``<`` inside parentheses right after an operand is the less-than
+    operator (``FILTER(?a<?b)``), elsewhere it opens an IRI. Good enough to find the query form and
+    prefixes; :func:`forbidden_operation` does not rely on it and follows both readings.
 
     >>> [kind for kind, _ in tokens("FILTER(?a<?b) SERVICE#>")]
     ['word', 'open', 'var', 'other', 'var', 'close', 'word']
     """
-    text = unescape(text)
-    brackets: list[str] = []
-    previous = None
-    position = 0
-    while position < len(text):
-        match = _TOKEN.match(text, position)
-        kind = match.lastgroup
-        if kind == "iri" and brackets[-1:] == ["("] and previous in _OPERANDS:
-            match = _TOKEN.match(text[: position + 1], position)  # the lone "<" operator
-            kind = "other"
-        position = match.end()
-        value = match.group()
-        if kind in ("space", "comment"):
-            continue
-        if kind == "other" and value in "({[":
-            brackets.append(value)
-            kind = "open"
-        elif kind == "other" and value in ")}]":
-            if brackets:
-                brackets.pop()
-            kind = "close"
-        previous = kind
-        yield kind, value
+    state = _State(0, (), False)
+    while state.position < len(text):
+        kind, value, state, _ = _step(text, state, less_than=None)
+        if kind is not None:
+            yield kind, value
+
+
+class _State(tuple):
+    """Where a scan is: position, open brackets, whether the last token was an operand."""
+
+    __slots__ = ()
+
+    def __new__(cls, position: int, brackets: tuple, operand: bool):
+        return super().__new__(cls, (position, brackets, operand))
+
+    position = property(lambda self: self[0])
+    brackets = property(lambda self: self[1])
+    operand = property(lambda self: self[2])
+
+
+def _step(text: str, state: _State, *, less_than: bool | None):
+    """The token at ``state``: ``(kind or None for space/comment, value, next state, ambiguous)``.
+
+    ``less_than``: how to read a ``<`` that could be an IRI or the operator (None: guess from context,
+    True: the operator, False: an IRI); ``ambiguous`` says whether this token was such a ``<``.
+    """
+    position, brackets, operand = state
+    match = _TOKEN.match(text, position)
+    kind = match.lastgroup
+    ambiguous = kind == "iri" and brackets[-1:] == ("(",) and operand
+    if ambiguous and (less_than if less_than is not None else True):
+        match = _TOKEN.match(text[: position + 1], position)  # the lone "<" operator
+        kind = "other"
+    value = match.group()
+    if kind in ("space", "comment"):
+        return None, value, _State(match.end(), brackets, operand), False
+    if kind == "other" and value in "({[":
+        brackets, kind = brackets + (value,), "open"
+    elif kind == "other" and value in ")}]":
+        brackets, kind = brackets[:-1], "close"
+    return kind, value, _State(match.end(), brackets, kind in _OPERANDS), ambiguous
 
 
 def keywords(text: str) -> Iterator[str]:
@@ -117,9 +135,107 @@ def query_form(text: str) -> str | None:
     return next((word for word in keywords(text) if word in QUERY_FORMS), None)
 
 
+MAX_SCAN_STEPS = 200_000  # tokens looked at over every reading of one text, before giving up
+_MAYBE_FORBIDDEN = re.compile("|".join(FORBIDDEN), re.IGNORECASE)
+
+
 def forbidden_operation(text: str) -> str | None:
-    """The first keyword of an operation the endpoint refuses (``SERVICE``, ``LOAD``), or None."""
-    return next((word for word in keywords(text) if word in FORBIDDEN), None)
+    """The first keyword of an operation the endpoint refuses (``SERVICE``, ``LOAD``), or None.
+
+    Defence in depth (the engine runs in a process without network): the answer must never be None
+    for a text the engine would read as SERVICE or LOAD, so the scan errs on the side of refusing.
+
+    - Text without the letters of either word anywhere is let through at once.
+    - Oxigraph reads keywords without a boundary after them (``1SERVICE``, ``trueLOAD``), so a bare
+      word *containing* either word counts.
+    - The text is read as given (Oxigraph does not decode ``\\u`` escapes outside strings and IRIs)
+      and decoded (as the SPARQL grammar says an engine may).
+    - Where ``<`` could be an IRI or less-than (inside parentheses after an operand: an expression
+      or a collection), both readings are followed to the end.
+
+    >>> forbidden_operation("SELECT * { ?s ?p 1.5SERVICE <http://e/> {} }")
+    'SERVICE'
+    >>> forbidden_operation("INSERT DATA { <urn:s> <urn:p> (1 <urn:it's>) } ; LOAD <http://e/> ; INSERT DATA { <urn:s> <urn:p> '' }")
+    'LOAD'
+    """
+    for reading in dict.fromkeys((text, unescape(text))):
+        if _MAYBE_FORBIDDEN.search(reading):
+            found = _forbidden_in_any_reading(reading)
+            if found:
+                return found
+    return None
+
+
+def _forbidden_in_any_reading(text: str) -> str | None:
+    """SERVICE/LOAD in a bare word of any reading of ``text`` (both readings of every ambiguous ``<``).
+
+    Readings that reach the same state are followed once; past :data:`MAX_SCAN_STEPS` the text
+    counts as holding the first of the words that appears in it at all.
+    """
+    pending, seen, steps = [_State(0, (), False)], set(), 0
+    while pending:
+        state = pending.pop()
+        while state.position < len(text):
+            steps += 1
+            if steps > MAX_SCAN_STEPS:
+                return _MAYBE_FORBIDDEN.search(text).group().upper()
+            kind, value, following, ambiguous = _step(text, state, less_than=False)
+            if ambiguous and _can_hide(value):
+                other = _step(text, state, less_than=True)[2]
+                if other not in seen:
+                    seen.add(other)
+                    pending.append(other)
+                if following in seen:
+                    break
+                seen.add(following)
+            if kind == "word":
+                word = value.upper()
+                found = next((keyword for keyword in FORBIDDEN if keyword in word), None)
+                if found:
+                    return found
+            state = following
+    return None
+
+
+def _can_hide(iri: str) -> bool:
+    """Whether reading ``iri``'s ``<`` as less-than could show a keyword the IRI reading does not see.
+
+    Only a ``#`` (a comment) or ``'`` (a string) inside it can: either runs past the ``>`` in the
+    less-than reading. A keyword in the IRI itself would need a ``{`` or a space after it, which an
+    IRI cannot hold.
+    """
+    return "#" in iri or "'" in iri
+
+
+MAX_NESTING = 64  # brackets open at once; the engine's parser slows down steeply and then overflows its stack
+
+
+def nesting_depth(text: str) -> int:
+    """How many brackets ``( [ {`` are open at most at once, counted in every character.
+
+    Brackets in strings and IRIs count too: an over-estimate is safe, and no reading of the text can
+    hide nesting from it.
+
+    >>> nesting_depth("SELECT * { { ?s ?p (1 [ ?q 2 ]) } }")
+    4
+    """
+    depth = deepest = 0
+    for char in text:
+        if char in "({[":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in ")}]" and depth:
+            depth -= 1
+    return deepest
+
+
+def too_deep(text: str) -> str | None:
+    """Why ``text`` is refused for its nesting, or None when it is shallow enough."""
+    depth = nesting_depth(text)
+    if depth <= MAX_NESTING:
+        return None
+    return (f"the SPARQL text nests {depth} brackets deep; this server takes at most {MAX_NESTING} "
+            f"(nested groups, parentheses, blank nodes and collections together)")
 
 
 def refusal(keyword: str) -> str:

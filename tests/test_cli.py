@@ -71,7 +71,7 @@ def test_random_bytes_are_refused_by_name_and_change_nothing(kg, article_dir, tm
     junk.write_bytes(bytes(range(256)) * 8)
     result = kg("ingest", str(junk))
     assert result.exit_code == 1
-    assert f"rejected {junk}" in result.output
+    assert f"rejected {str(junk)!r}" in result.output
     assert kg("export", "--format", "nquads").output == before
 
 

@@ -155,3 +155,32 @@ def test_the_attack_page_shows_each_article_report_beside_the_claims(articles, t
         close_app(app)
     assert "Air strike on Saraqeb kills 12" in html and "Air strike on Saraqeb kills 15" in html
     assert html.count("reports, in its own voice") == 2
+
+
+KILLED_DURING_REFRESH = """
+import os, signal, sys
+import kg.ingest
+from kg.store import open_store
+kg.ingest.refresh_derived = lambda store: os.kill(os.getpid(), signal.SIGKILL)  # dies where the refresh would run
+kg.ingest.ingest([sys.argv[2]], open_store(sys.argv[1]))
+"""
+
+
+@pytest.mark.parametrize("lost", ["never written", "dropped"])
+def test_a_run_killed_before_its_refresh_is_caught_up_by_the_next(articles, tmp_path, lost):
+    """The articles were written, the process died (SIGKILL) before the derived graph followed; the
+    rerun sees every article unchanged and still rebuilds the derived figures."""
+    import subprocess
+    import sys
+
+    location = tmp_path / "store"
+    if lost == "dropped":  # an earlier good run, then a changed article and a kill: the old figure is stale
+        with open_store(location) as store:
+            ingest([str(articles)], store)
+        write_article(articles, "a", "2019-03-03", killed=7, injured=30)
+    died = subprocess.run([sys.executable, "-c", KILLED_DURING_REFRESH, str(location), str(articles)], timeout=300)
+    assert died.returncode == -9
+    with open_store(location) as store:
+        summary = ingest([str(articles)], store)
+        assert summary.added == summary.replaced == 0
+        assert list(attack_figures(store).values()) == [{7 if lost == "dropped" else 12}]
