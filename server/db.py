@@ -119,8 +119,8 @@ class ServerStore(GraphStore):
     def graphs(self) -> list[str]:
         return self._read(lambda view: view.graphs())
 
-    def dump(self, out: BinaryIO, format: ox.RdfFormat, *, graph: str | None = None) -> None:
-        self._read(lambda view: view.dump(out, format, graph=graph))
+    def dump(self, out: BinaryIO, format: ox.RdfFormat, *, graph: str | None = None, prefixes: dict[str, str] | None = None) -> None:
+        self._read(lambda view: view.dump(out, format, graph=graph, prefixes=prefixes))
 
     def query(self, sparql, *, default_graph=None, named_graphs=None, base_iri=None, prefixes=None):
         """Run a query in a query worker, within the time left to the request; the parsed results.

@@ -15,7 +15,7 @@ from typing import BinaryIO, Callable, Iterator
 
 import pyoxigraph as ox
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, copy_current_request_context, current_app, render_template, request
 
 from kg.export import write_export, write_graph
 from kg.formats import TABLE_FORMATS, Format, export_prefixes, rdf_format
@@ -73,7 +73,9 @@ def stream_dump(write: Callable[[BinaryIO], None]) -> Iterator[bytes]:
 def download(write: Callable[[BinaryIO], None], fmt: Format, filename: str, *, inline: bool = False) -> Response:
     """A streamed response of ``fmt`` whose body ``write`` produces."""
     disposition = "inline" if inline else "attachment"
-    response = Response(stream_dump(write), mimetype=fmt.media_type)
+    # the writer runs in a thread after the view has returned: it keeps this request's context (its
+    # queries go to the query workers within the request's time limit)
+    response = Response(stream_dump(copy_current_request_context(write)), mimetype=fmt.media_type)
     response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     return response
 
