@@ -231,10 +231,15 @@ def _aggregate(tok) -> bool:
         any(c.lemma_.lower() in ("limited", "many", "several", "numerous", "repeated", "frequent") for c in tok.lefts)
 
 
+def hard_conflict(sentence: Sentence) -> bool:
+    """A sentence that names fighters or weapons ("insurgent groups", "warplanes")."""
+    return any(t.lemma_.lower() in HARD_CONFLICT for t in sentence.span)
+
+
 def _conflict_context(state: State, sentence: Sentence, tok) -> bool:
-    lemmas = {t.lemma_.lower() for t in sentence.span}
-    if lemmas & HARD_CONFLICT:
+    if hard_conflict(sentence):
         return True
+    lemmas = {t.lemma_.lower() for t in sentence.span}
     if lemmas & NON_CONFLICT.get(tok.lemma_.lower(), set()):
         return False
     if lemmas & CONFLICT_WORDS:

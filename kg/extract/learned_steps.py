@@ -75,16 +75,11 @@ def find_learned_attacks(state: State) -> None:
                 if rules._hypothetical(tok) or rules._aggregate(tok):
                     continue  # "considering attacks", "has ramped up airstrikes since August": no one attack happened
                 mentions.append((attack_from_trigger(state, sentence, trigger, reference), rules._definite_bare(tok)))
-            elif found and (found[0].strong or not _ambiguous(tok) or scores.get(tok.i, 0.0) >= RULE_VETO or _hard_conflict(sentence)):
+            elif found and (found[0].strong or not _ambiguous(tok) or scores.get(tok.i, 0.0) >= RULE_VETO or rules.hard_conflict(sentence)):
                 mentions.append(found)
     for attack, anaphoric in mentions:
         rules.merge_mention(state, attack, anaphoric)
     rules._inherit_dates(state, reference)
-
-
-def _hard_conflict(sentence: Sentence) -> bool:
-    """A sentence that names fighters or weapons ("insurgent groups", "warplanes"): the rules' reading stands."""
-    return any(t.lemma_.lower() in rules.HARD_CONFLICT for t in sentence.span)
 
 
 def _ambiguous(tok) -> bool:
