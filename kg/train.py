@@ -200,6 +200,16 @@ def fit(pipe, arrays, dev_arrays, settings: dict, seed: int, log) -> dict:
     return {"loss": round(best[3], 5), "epoch": best[2], "instances": int(len(truth)), "positives": int((truth != 0).sum())}
 
 
+def component_settings(settings: dict, name: str) -> dict:
+    """The training settings of one component: ``[training]`` with ``[training.components.NAME]`` over it.
+
+    >>> component_settings({"epochs": 3, "batch_size": 512, "components": {"x": {"epochs": 8}}}, "x")
+    {'epochs': 8, 'batch_size': 512}
+    """
+    own = dict(settings.get("components", {}).get(name, {}))
+    return {**{k: v for k, v in settings.items() if k != "components"}, **own}
+
+
 def prf(tp: int, fp: int, fn: int) -> dict:
     p = tp / (tp + fp) if tp + fp else 0.0
     r = tp / (tp + fn) if tp + fn else 0.0
@@ -286,7 +296,7 @@ def train(train_dir: Path, dev_dir: Path, output: Path, config_path: Path = CONF
         pipe.initialize(lambda: [])
         train_arrays = instance_arrays(pipe, examples(train_docs, train_items, key, label))
         dev_arrays = instance_arrays(pipe, examples(dev_docs, dev_items, key, label))
-        fitted = fit(pipe, train_arrays, dev_arrays, settings, seed, log)
+        fitted = fit(pipe, train_arrays, dev_arrays, component_settings(settings, name), seed, log)
         threshold, dev = tune(pipe, dev_arrays)
         pipe.cfg["threshold"] = threshold
         card["components"][name] = {"train": fitted, "dev": dev, "threshold": threshold,

@@ -63,6 +63,55 @@ def test_a_cue_and_its_source(nlp):
     assert sources and sources[0] in "The Syrian Observatory for Human Rights"
 
 
+def test_arguments_are_scored_for_a_trigger_the_model_did_not_tag(nlp):
+    doc = nlp("Syrian government warplanes bombed a crowded market in the town of Maarat al-Numan on Monday.")
+    pipe = nlp.get_pipe(learned.ARGUMENTS)
+    bombed = next(span for span in doc.spans[TRIGGER_KEY] if span.text == "bombed")
+    before = list(bombed._.ckg_arguments)
+    [found] = pipe.score_anchors(doc, [doc[bombed.start:bombed.end]])
+    assert [(role, span.text) for role, span, _p in found] == [(role, span.text) for role, span, _p in before]
+    assert bombed._.ckg_arguments == before  # scoring on demand leaves the doc's annotations alone
+
+
+def test_a_rule_trigger_gets_the_models_arguments(monkeypatch):
+    from extract_helpers import run
+    from kg.extract import learned_steps
+
+    calls = []
+    real = learned_steps.arguments_of
+    monkeypatch.setattr(learned_steps, "arguments_of", lambda doc, tok: calls.append(tok.text) or real(doc, tok))
+    monkeypatch.setattr(learned_steps, "alone_threshold", lambda: 1.1)  # no attack from the model alone
+    x = run("Gunmen shot dead three policemen at a checkpoint in Kirkuk on Friday.", published="2016-05-14")
+    assert x.attacks and calls  # the rules' attack, with the argument model consulted on its trigger
+
+
+def test_a_learned_trigger_alone_needs_the_alone_threshold(monkeypatch):
+    from extract_helpers import run
+    from kg.extract import learned_steps
+
+    text = "A suicide bomber blew himself up at the bus station, the ministry said."
+    assert run(text, published="2016-05-14").attacks
+    monkeypatch.setattr(learned_steps, "alone_threshold", lambda: 1.1)
+    monkeypatch.setattr(learned_steps.rules, "_attack_at", lambda *a: None)  # as if the rules saw nothing
+    assert run(text, published="2016-05-14").attacks == []
+
+
+def test_an_unnamed_site_is_the_place_when_no_town_is_named():
+    from extract_helpers import run
+
+    x = run("A bomb exploded outside a busy pedestrian street cafe, wounding four people, police said.", published="2016-05-14")
+    places = {x.entities[("place", k)].label for a in x.attacks for k in a.places}
+    assert places and all(x.entities[("place", k)].props.get("local") for a in x.attacks for k in a.places)
+
+
+def test_a_common_noun_perpetrator_is_an_unnamed_actor():
+    from kg.extract.learned_steps import _agent
+
+    doc = english_pipeline()("A suicide bomber and the organisation attacked the past.")
+    assert _agent(doc[1:3]) and _agent(doc[4:6])
+    assert not _agent(doc[8:10])
+
+
 def test_missing_model_is_a_clear_error(tmp_path):
     with pytest.raises(learned.ModelNotTrained, match=str(tmp_path)):
         load_components(english_pipeline(), tmp_path)

@@ -187,6 +187,7 @@ class Gazetteer:
         self.region_words = set(data["region_words"])
         self.directions: dict[str, str] = data["directions"]
         self.facility_nouns = set(data["facility_nouns"])
+        self.site_nouns = self.facility_nouns | set(data["site_nouns"])  # nouns of places a text can name without a name
 
     def _candidate(self, number: int) -> Candidate:
         found = self._decoded.get(number)

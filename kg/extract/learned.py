@@ -40,6 +40,7 @@ import spacy
 
 NONE = "none"
 TRIGGER_KEY = "ckg_attack_triggers"
+ARGUMENTS = "ckg_attack_arguments"
 CUE_KEY = "ckg_attribution_cues"
 ROLES = ("perpetrator", "target", "victim", "place")
 
@@ -259,6 +260,12 @@ class InstancePipe(TrainablePipe):
         best = int(numpy.argmax(row[1:])) + 1
         return (self.labels[best], float(row[best])) if row[best] >= self.cfg["threshold"] else None
 
+    def decide_all(self, row) -> list[tuple[str, float]]:
+        """Every non-``none`` label whose probability reaches the threshold, best first: a phrase can
+        fill two roles ("the market" is where the bomb went off and what it hit)."""
+        found = [(self.labels[i], float(row[i])) for i in range(1, len(row)) if row[i] >= self.cfg["threshold"]]
+        return sorted(found, key=lambda x: -x[1])
+
     def update(self, examples, *, drop: float = 0.0, sgd=None, losses=None):
         losses = {} if losses is None else losses
         losses.setdefault(self.name, 0.0)
@@ -307,9 +314,10 @@ class TokenTagger(InstancePipe):
 
     slots = TOKEN_SLOTS
 
-    def __init__(self, vocab, model, name, labels, threshold, spans_key: str, pos: list[str], attribute: str):
+    def __init__(self, vocab, model, name, labels, threshold, spans_key: str, pos: list[str], attribute: str,
+                 alone_threshold: float | None = None):
         super().__init__(vocab, model, name, labels, threshold)
-        self.cfg.update({"spans_key": spans_key, "pos": list(pos), "attribute": attribute})
+        self.cfg.update({"spans_key": spans_key, "pos": list(pos), "attribute": attribute, "alone_threshold": alone_threshold})
 
     def instances(self, doc):
         tensor = _tensor(doc)
@@ -367,9 +375,10 @@ class PairScorer(InstancePipe):
 
     slots = PAIR_SLOTS
 
-    def __init__(self, vocab, model, name, labels, threshold, anchor_key: str, max_per_role: int, attribute: str):
+    def __init__(self, vocab, model, name, labels, threshold, anchor_key: str, max_per_role: int, attribute: str,
+                 multi_role: bool = False):
         super().__init__(vocab, model, name, labels, threshold)
-        self.cfg.update({"anchor_key": anchor_key, "max_per_role": max_per_role, "attribute": attribute})
+        self.cfg.update({"anchor_key": anchor_key, "max_per_role": max_per_role, "attribute": attribute, "multi_role": multi_role})
 
     def anchors(self, doc: Doc) -> list[Span]:
         gold = doc._.ckg_gold
@@ -378,16 +387,7 @@ class PairScorer(InstancePipe):
         return list(doc.spans.get(self.cfg["anchor_key"], ()))
 
     def instances(self, doc):
-        tensor = _tensor(doc)
-        keys, feats, rows = [], [], []
-        for a, anchor in enumerate(self.anchors(doc)):
-            for cand in candidates(anchor.sent):
-                if cand.start <= anchor.root.i < cand.end:
-                    continue
-                keys.append((a, cand.start, cand.end))
-                feats.append(pair_features(anchor, cand))
-                rows.append(dense_pair(tensor, anchor, cand))
-        return keys, feats, rows
+        return self._pairs(doc, self.anchors(doc))
 
     def gold(self, example, keys):
         """A candidate has the role of the gold argument it covers the head of (else the first it overlaps)."""
@@ -408,19 +408,50 @@ class PairScorer(InstancePipe):
     def set_annotations(self, docs, predictions):
         keys, owners, scores = predictions
         docs = list(docs)
-        found = {}
-        for (a, start, end), owner, row in zip(keys, owners, scores):
-            decided = self.decide(row)
-            if decided:
-                found.setdefault((owner, a), []).append((decided[0], start, end, decided[1]))
+        found = self._found(keys, owners, scores)
         for d, doc in enumerate(docs):
             for a, anchor in enumerate(self.anchors(doc)):
-                chosen, per_role = [], {}
-                for role, start, end, p in sorted(found.get((d, a), ()), key=lambda x: -x[3]):
-                    if per_role.get(role, 0) < self.cfg["max_per_role"]:
-                        per_role[role] = per_role.get(role, 0) + 1
-                        chosen.append((role, doc[start:end], p))
-                anchor._.set(self.cfg["attribute"], chosen)
+                anchor._.set(self.cfg["attribute"], self._choose(doc, found.get((d, a), ())))
+
+    def score_anchors(self, doc: Doc, anchors: list[Span]) -> list[list[tuple[str, Span, float]]]:
+        """The decided roles of the candidates of each of ``anchors`` (spans of ``doc`` the component
+        did not see, such as the rules' triggers), without touching ``doc``'s annotations."""
+        keys, feats, rows = self._pairs(doc, anchors)
+        if not keys:
+            return [[] for _ in anchors]
+        ids = numpy.asarray([_ids(f) for f in feats], dtype="uint64").reshape(len(keys), self.slots)
+        dense = numpy.asarray(rows, dtype="float32").reshape(len(keys), self.model.get_dim("dense"))
+        found = self._found(keys, [0] * len(keys), self.model.predict((ids, dense)))
+        return [self._choose(doc, found.get((0, a), ())) for a in range(len(anchors))]
+
+    def _pairs(self, doc: Doc, anchors: list[Span]):
+        tensor = _tensor(doc)
+        keys, feats, rows = [], [], []
+        for a, anchor in enumerate(anchors):
+            for cand in candidates(anchor.sent):
+                if cand.start <= anchor.root.i < cand.end:
+                    continue
+                keys.append((a, cand.start, cand.end))
+                feats.append(pair_features(anchor, cand))
+                rows.append(dense_pair(tensor, anchor, cand))
+        return keys, feats, rows
+
+    def _found(self, keys, owners, scores) -> dict:
+        found = {}
+        for (a, start, end), owner, row in zip(keys, owners, scores):
+            labels = self.decide_all(row) if self.cfg.get("multi_role") else [d for d in [self.decide(row)] if d]
+            for label, p in labels:
+                found.setdefault((owner, a), []).append((label, start, end, p))
+        return found
+
+    def _choose(self, doc: Doc, found) -> list[tuple[str, Span, float]]:
+        """The most probable candidates, at most ``max_per_role`` of each role."""
+        chosen, per_role = [], {}
+        for role, start, end, p in sorted(found, key=lambda x: -x[3]):
+            if per_role.get(role, 0) < self.cfg["max_per_role"]:
+                per_role[role] = per_role.get(role, 0) + 1
+                chosen.append((role, doc[start:end], p))
+        return chosen
 
 
 # --- factories ----------------------------------------------------------------------------------
@@ -434,15 +465,19 @@ def _model_config(n_slots: int, n_dense: int, n_labels: int) -> dict:
 
 
 @Language.factory("ckg_attack_triggers", default_config={
-    "model": _model_config(TOKEN_SLOTS, 288, 2), "threshold": 0.5, "labels": ["attack"], "pos": TAGGER_POS})
-def make_attack_triggers(nlp, name, model, threshold, labels, pos):
-    return TokenTagger(nlp.vocab, model, name, labels, threshold, TRIGGER_KEY, pos, "ckg_trigger_probability")
+    "model": _model_config(TOKEN_SLOTS, 288, 2), "threshold": 0.5, "labels": ["attack"], "pos": TAGGER_POS,
+    "alone_threshold": None})
+def make_attack_triggers(nlp, name, model, threshold, labels, pos, alone_threshold):
+    """``alone_threshold``: what a trigger needs where the rules find no attack (read by the
+    ``learned-attacks`` step; tuned on dev with ``bench/quality.py``, not by ``kg train``)."""
+    return TokenTagger(nlp.vocab, model, name, labels, threshold, TRIGGER_KEY, pos, "ckg_trigger_probability", alone_threshold)
 
 
 @Language.factory("ckg_attack_arguments", default_config={
-    "model": _model_config(PAIR_SLOTS, 288, 1 + len(ROLES)), "threshold": 0.5, "labels": list(ROLES), "max_per_role": 2})
-def make_attack_arguments(nlp, name, model, threshold, labels, max_per_role):
-    return PairScorer(nlp.vocab, model, name, labels, threshold, TRIGGER_KEY, max_per_role, "ckg_arguments")
+    "model": _model_config(PAIR_SLOTS, 288, 1 + len(ROLES)), "threshold": 0.5, "labels": list(ROLES), "max_per_role": 2,
+    "multi_role": False})
+def make_attack_arguments(nlp, name, model, threshold, labels, max_per_role, multi_role):
+    return PairScorer(nlp.vocab, model, name, labels, threshold, TRIGGER_KEY, max_per_role, "ckg_arguments", multi_role)
 
 
 @Language.factory("ckg_attribution_cues", default_config={

@@ -52,6 +52,7 @@ def find_learned_attacks(state: State) -> None:
     or weapons.
     """
     reference = parse_iso(state.meta.get("published"))
+    alone = alone_threshold()
     mentions = []
     for sentence in state.sentences:
         if sentence.segment.kind != "body":
@@ -67,19 +68,31 @@ def find_learned_attacks(state: State) -> None:
             trigger = learned.get(tok.i)
             if found and trigger is not None:
                 attack, anaphoric = found
-                add_learned_arguments(state, sentence, attack, trigger)
+                add_learned_arguments(state, sentence, attack, trigger._.ckg_arguments or ())
                 mentions.append((attack, anaphoric))
             elif trigger is not None:
+                if (trigger._.ckg_trigger_probability or 0.0) < alone:
+                    continue  # the rules see no attack here and the model is not sure enough on its own
                 if _ambiguous(tok) and not rules._conflict_context(state, sentence, tok):
                     continue  # "its sales target", "Trump attacked Clinton": a word with a peaceful sense, in a peaceful sentence
                 if rules._hypothetical(tok) or rules._aggregate(tok):
                     continue  # "considering attacks", "has ramped up airstrikes since August": no one attack happened
                 mentions.append((attack_from_trigger(state, sentence, trigger, reference), rules._definite_bare(tok)))
             elif found and (found[0].strong or not _ambiguous(tok) or scores.get(tok.i, 0.0) >= RULE_VETO or rules.hard_conflict(sentence)):
+                add_learned_arguments(state, sentence, found[0], arguments_of(doc, tok))
                 mentions.append(found)
     for attack, anaphoric in mentions:
         rules.merge_mention(state, attack, anaphoric)
     rules._inherit_dates(state, reference)
+
+
+def alone_threshold() -> float:
+    """The probability a learned trigger needs where the rules find no attack (``alone_threshold``
+    of the trigger component, tuned on dev against false alarms; else its own threshold)."""
+    from kg.extract.nlp import load_learned_model
+
+    cfg = load_learned_model().get_pipe(TRIGGER_KEY).cfg
+    return cfg.get("alone_threshold") or cfg["threshold"]
 
 
 def _ambiguous(tok) -> bool:
@@ -87,9 +100,17 @@ def _ambiguous(tok) -> bool:
     return tok.lemma_.lower() in rules.NON_CONFLICT
 
 
-def add_learned_arguments(state: State, sentence: Sentence, attack: Attack, trigger) -> None:
-    """Add the model's arguments for ``trigger`` to an attack the rules read at the same word."""
-    learned = learned_arguments(state, sentence, trigger)
+def arguments_of(doc, tok) -> list:
+    """The argument model's reading of a trigger only the rules found ("Shootings", "hit")."""
+    from kg.extract.learned import ARGUMENTS
+    from kg.extract.nlp import load_learned_model
+
+    return load_learned_model().get_pipe(ARGUMENTS).score_anchors(doc, [doc[tok.i:tok.i + 1]])[0]
+
+
+def add_learned_arguments(state: State, sentence: Sentence, attack: Attack, arguments) -> None:
+    """Add the model's ``arguments`` (``[(role, span, probability)]``) to an attack the rules read."""
+    learned = learned_arguments(state, sentence, arguments)
     attack.perpetrators = _union(attack.perpetrators, learned["perpetrator"])
     if attack.type == "ArmedClash":
         attack.targets = _union(attack.targets, learned["perpetrator"], learned["target"])
@@ -97,16 +118,17 @@ def add_learned_arguments(state: State, sentence: Sentence, attack: Attack, trig
     else:
         attack.targets = [k for k in _union(attack.targets, learned["target"]) if k not in attack.perpetrators]
     attack.victims = _union(attack.victims, learned["victim"])
-    if not attack.places:
-        known = [k for k in learned["place"] if not state.entity("place", k).props.get("local")]
-        attack.places = rules._most_specific(state, known) or [k for k in learned["place"] if k not in known]
+    attack.places = locations(state, learned["place"], attack.places)
 
 
-def learned_arguments(state: State, sentence: Sentence, trigger) -> dict[str, list[str]]:
-    """Role → entity keys of the model's arguments of ``trigger``."""
+def learned_arguments(state: State, sentence: Sentence, arguments) -> dict[str, list[str]]:
+    """Role → entity keys of the model's ``arguments`` of one trigger."""
     found = {"perpetrator": [], "target": [], "victim": [], "place": []}
-    for role, span, _p in trigger._.ckg_arguments or ():
+    places = {(span.start, span.end) for role, span, _p in arguments if role == "place"}
+    for role, span, _p in arguments:
         key = resolve_argument(state, sentence, role, span)
+        if role == "target" and (span.start, span.end) in places and key and _settlement(state, key):
+            continue  # "air strikes on Idlib": the town is where the attack was, not what it hit
         if key and key not in found[role]:
             found[role].append(key)
     return found
@@ -131,7 +153,7 @@ def attack_from_trigger(state: State, sentence: Sentence, trigger, reference) ->
     kind = trigger_type(trigger)
     probability = trigger._.ckg_trigger_probability or 0.5
     attack = Attack(kind, sentences=[sentence.index], trigger=sentence.offsets(trigger), strong=True, confidence=round(0.5 + 0.4 * probability, 2))
-    learned = learned_arguments(state, sentence, trigger)
+    learned = learned_arguments(state, sentence, trigger._.ckg_arguments or ())
     perpetrators = _union(learned["perpetrator"], rules._perpetrators(state, sentence, tok))
     if kind == "ArmedClash":
         sides = _union(perpetrators, learned["target"], rules._clash_sides(state, sentence, tok, perpetrators))
@@ -141,12 +163,17 @@ def attack_from_trigger(state: State, sentence: Sentence, trigger, reference) ->
         attack.perpetrators = perpetrators
         attack.targets = [k for k in _union(learned["target"], targets) if k not in perpetrators]
         attack.victims = _union(learned["victim"], victims, rules._victims(state, sentence, tok) if kind == "Execution" else [])
-    known = [k for k in learned["place"] if not state.entity("place", k).props.get("local")]
-    local = [k for k in learned["place"] if k not in known]
-    attack.places = rules._most_specific(state, _union(known, rules._places(state, sentence, tok))) or local
+    attack.places = locations(state, learned["place"], rules._places(state, sentence, tok))
     attack.dates = rules._dates(sentence, tok, reference)
     attack.passing = rules._passing(sentence, tok, attack, reference)
     return attack
+
+
+def locations(state: State, learned: list[str], found: list[str]) -> list[str]:
+    """An attack's places: the most specific known places (the model's and the rules'), else the
+    unnamed sites of this article the model placed it at ("the bus station", "Rue Victor Hugo")."""
+    local = [k for k in learned if state.entity("place", k).props.get("local")]
+    return rules._most_specific(state, _union([k for k in learned if k not in local], found)) or local
 
 
 def _union(*lists) -> list:
@@ -154,7 +181,13 @@ def _union(*lists) -> list:
 
 
 def resolve_argument(state: State, sentence: Sentence, role: str, span) -> str | None:
-    """The entity key an argument phrase stands for; a new unnamed one when it names none."""
+    """The entity key an argument phrase stands for; a new unnamed one when it names none.
+
+    A phrase that names a known actor ("Taliban gunmen", "the IRA's Belfast brigade") is that actor;
+    a phrase naming no one is an unnamed actor when it
+    speaks of people or a group ("a suicide bomber", "the organisation"), an unnamed place of this
+    article when it is a target or a site ("a bakery", "the Markets area", "Rue Victor Hugo").
+    """
     kinds = ("place",) if role == "place" else ("actor", "place") if role == "target" else ("actor",)
     for kind in kinds:
         for tok in sorted(span, key=lambda t: t is not span.root):
@@ -162,15 +195,20 @@ def resolve_argument(state: State, sentence: Sentence, role: str, span) -> str |
             if ref and (kind == "actor" or role == "place" or "Facility" in state.entity("place", ref.key).types or role == "target"):
                 return ref.key
     root = span.root
-    if root.pos_ in ("PRON", "DET", "PUNCT", "NUM") or not any(t.is_alpha for t in span) or state.ref_at(sentence.index, root.i):
-        return None  # a pronoun nobody resolved, a number, or a place named as an actor
+    if root.pos_ in ("PRON", "DET", "PUNCT", "NUM") or not any(t.is_alpha for t in span) or root.ent_type_ in TIME_ENTS \
+            or state.ref_at(sentence.index, root.i):
+        return None  # a pronoun nobody resolved, a number, a time, or a place named as an actor
     if role == "place":
-        return local_place(state, sentence, span, facility=False).key if _named_place(span) else None
-    if role == "target" and not _people(span):
+        return local_place(state, sentence, span, facility=not _named_place(span)).key if _site(span) else None
+    if _agent(span):
+        return rules._victim_group(state, sentence, root).key
+    if role == "target" and root.lemma_.lower() not in rules.NOUN_TRIGGERS:
         return local_place(state, sentence, span, facility=True).key
-    if not _people(span) and root.pos_ != "PROPN":
-        return None
-    return rules._victim_group(state, sentence, root).key
+    return None
+
+
+TIME_ENTS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
+AGENT_SUFFIXES = ("er", "or", "ist", "ant", "ent", "man", "men", "ary", "ian", "ee")
 
 
 def _named_place(span) -> bool:
@@ -179,23 +217,59 @@ def _named_place(span) -> bool:
     return root.pos_ == "PROPN" and root.ent_type_ not in PERSON_ENTS or root.ent_type_ in PLACE_ENTS
 
 
+def _site(span) -> bool:
+    """A phrase that can be where an attack happened: a name of a place, or a site noun ("the bus
+    station", "a busy pedestrian street", "the Markets area"), not "the past" or "a speech"."""
+    from kg.extract.gazetteer import gazetteer
+
+    return _named_place(span) or span.root.lemma_.lower() in gazetteer().site_nouns
+
+
+def _agent(span) -> bool:
+    """A phrase that speaks of people or a group: a person, group or nationality name, a plural,
+    a word for people or forces, or an agent noun ("bomber", "assailant", "terrorist", "gunmen").
+
+    >>> import spacy; doc = spacy.blank("en")("a suicide bomber")
+    >>> doc[2].pos_ = "NOUN"; _agent(doc[1:3])
+    True
+    """
+    from kg.extract.actors import FORCE_NOUNS, ROLE_NOUNS
+
+    root = span.root
+    lemma = root.lemma_.lower() or root.lower_
+    if root.ent_type_ in PLACE_ENTS or lemma in rules.NOUN_TRIGGERS and lemma != "bomber":
+        return False
+    return _people(span) or lemma in FORCE_NOUNS or lemma in ROLE_NOUNS or lemma in GROUP_NOUNS \
+        or root.pos_ == "NOUN" and root.lower_.endswith(AGENT_SUFFIXES) and len(root) > 4
+
+
+GROUP_NOUNS = {"group", "organisation", "organization", "brigade", "battalion", "unit", "cell", "faction", "militia",
+               "movement", "coalition", "alliance", "network", "regime", "administration", "individual"}
+
+
 def _people(span) -> bool:
     root = span.root
     return root.lemma_.lower() in PEOPLE_WORDS or root.ent_type_ in PERSON_ENTS or root.tag_ in ("NNS", "NNPS") and root.ent_type_ not in PLACE_ENTS
 
 
 def local_place(state: State, sentence: Sentence, span, facility: bool) -> Entity:
-    """A place the gazetteer does not know ("a bakery", "Rue Victor Hugo"): this article's, no coordinates."""
-    tokens = [t for t in span if t.dep_ != "det" and not t.is_punct]
+    """A place the gazetteer does not know ("a bakery", "Rue Victor Hugo"): this article's, no
+    coordinates, located in the place the sentence puts it in (else the last city named)."""
+    from kg.extract.model import Ref
+    from kg.extract.places import _facility_container
+
+    tokens = [t for t in span if t.dep_ != "det" and not t.is_punct and t.dep_ != "poss"]
     start, end = (tokens[0].i, tokens[-1].i + 1) if tokens else (span.start, span.end)
     words = sentence.span.doc[start:end]
     label = words.text
     types = {"Facility"} if facility or words.root.ent_type_ == "FAC" else {"Place"}
-    entity = state.add_entity(Entity("place", f"{state.article_key}-{label.lower()}", label, types, props={"local": True}))
+    props = {"local": True}
+    container = _facility_container(state, sentence, words.root)
+    if container:
+        props["located_in"] = container
+    entity = state.add_entity(Entity("place", f"{state.article_key}-{label.lower()}", label, types, props=props))
     offsets = sentence.offsets(words)
     entity.add_mention(offsets, words.text, 0.6)
-    from kg.extract.model import Ref
-
     state.add_ref(Ref(offsets, "place", entity.key, sentence.index, (start, end), "learned"))
     return entity
 
