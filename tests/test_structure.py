@@ -1,0 +1,96 @@
+"""The layout's promises: dependencies run one way (``kg`` never needs ``server``) and ``kg`` has
+no import circle, counting imports inside functions too."""
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def module_names(package: str) -> dict[str, Path]:
+    """Dotted module name → source file, for every module of ``package`` in the repository."""
+    names = {}
+    for path in sorted((REPO / package).rglob("*.py")):
+        parts = list(path.relative_to(REPO).with_suffix("").parts)
+        names[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    return names
+
+
+def imported(name: str, path: Path, known: set[str]) -> set[str]:
+    """The modules of ``known`` that module ``name`` imports anywhere in its code."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                base = ".".join(filter(None, [package.rsplit(".", node.level - 1)[0] if node.level > 1 else package, node.module]))
+            found |= {f"{base}.{alias.name}" if f"{base}.{alias.name}" in known else base for alias in node.names}
+    return {_owner(module, known) for module in found} - {None, name}
+
+
+def _owner(module: str, known: set[str]) -> str | None:
+    while module and module not in known:
+        module = module.rpartition(".")[0]
+    return module or None
+
+
+def import_graph(package: str) -> dict[str, set[str]]:
+    names = module_names(package)
+    return {name: imported(name, path, set(names)) for name, path in names.items()}
+
+
+def circles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The import circles of ``graph``: each a path that comes back to where it starts.
+
+    >>> circles({"a": {"b"}, "b": {"a"}, "c": {"a"}})
+    [['a', 'b', 'a']]
+    >>> circles({"a": {"b"}, "b": set()})
+    []
+    """
+    found, done = [], set()
+
+    def visit(node, path):
+        if node in path:
+            found.append(path[path.index(node):] + [node])
+            return
+        if node in done:
+            return
+        for nxt in sorted(graph.get(node, ())):
+            visit(nxt, path + [node])
+        done.add(node)
+
+    for start in sorted(graph):
+        visit(start, [])
+    return found
+
+
+def test_the_import_graph_sees_imports_inside_functions():
+    graph = import_graph("kg")
+    assert "kg.extract.pipeline" in graph["kg.extract"]  # imported inside extract_many
+    assert "kg.extract.mentions" in graph["kg.extract.actors"] and "kg.extract.mentions" in graph["kg.extract.coref"]
+
+
+def test_kg_has_no_import_circle():
+    assert circles(import_graph("kg")) == []
+
+
+def test_no_kg_module_imports_server():
+    assert {name: deps for name, deps in import_graph("kg").items() if any(d == "server" or d.startswith("server.") for d in deps)} == {}
+
+
+def test_importing_kg_and_running_ingest_loads_nothing_from_server(tmp_path):
+    program = (
+        "import sys\n"
+        "import kg, kg.cli\n"
+        "from click.testing import CliRunner\n"
+        f"result = CliRunner().invoke(kg.cli.main, ['ingest', '--store', {str(tmp_path / 'store')!r}, '--pipeline', 'rules', {str(REPO / 'seeds' / '101_shelling_kafranbel.txt')!r}])\n"
+        "assert result.exit_code == 0, result.output\n"
+        "print(sorted(m for m in sys.modules if m == 'server' or m.startswith('server.')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
