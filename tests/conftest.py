@@ -20,7 +20,7 @@ def build_store(path: Path, *, sources=(SEEDS,), graphs: dict[str, bytes] | None
 
     The store is closed again, so an app (or a server process) can open it.
     """
-    from kg.cli import ensure_ontology
+    from kg.store import ensure_ontology
     from kg.ingest import ingest
     from kg.store import open_store
 

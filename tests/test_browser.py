@@ -46,7 +46,7 @@ def served(tmp_path):
     port = free_port()
     env = {**os.environ, "KG_BASE_IRI": BASE, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
     process = subprocess.Popen(
-        [sys.executable, "-m", "kg.cli", "serve", "--store", str(store), "--port", str(port)],
+        [sys.executable, "-m", "conflict_kg", "serve", "--store", str(store), "--port", str(port)],
         cwd=tmp_path,
         env=env,
         stdout=subprocess.DEVNULL,

@@ -34,7 +34,7 @@ def free_port() -> int:
 def start_server(store: Path, *options: str) -> tuple[subprocess.Popen, str]:
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "kg.cli", "serve", "--store", str(store), "--port", str(port), *options],
+        [sys.executable, "-m", "conflict_kg", "serve", "--store", str(store), "--port", str(port), *options],
         env=dict(os.environ, PYTHONPATH=str(REPO)),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -157,7 +157,7 @@ def test_runaway_query_stopped_while_a_small_one_answers(server):
 def test_a_second_server_on_the_same_store_is_refused(server):
     port = free_port()
     completed = subprocess.run(
-        [sys.executable, "-m", "kg.cli", "serve", "--store", str(server[1]), "--port", str(port)],
+        [sys.executable, "-m", "conflict_kg", "serve", "--store", str(server[1]), "--port", str(port)],
         env=dict(os.environ, PYTHONPATH=str(REPO)), capture_output=True, text=True, timeout=60,
     )
     assert completed.returncode != 0
