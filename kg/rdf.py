@@ -187,9 +187,7 @@ class _Writer:
         g.add((node, CKG.inArticle, self.article))
 
     def country(self, cc: str) -> URIRef | None:
-        from kg.extract.gazetteer import gazetteer
-
-        country = gazetteer().countries.get(cc)
+        country = self.x.countries.get(cc)
         if country is None:
             return None
         node = self.iri("place", country.key)

@@ -104,3 +104,16 @@ def test_importing_kg_and_running_ingest_loads_nothing_from_server(tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "[]"
     assert (tmp_path / "store").is_dir()
+
+
+def test_rdf_reads_no_gazetteer_extraction_hands_over_the_countries():
+    from kg.extract import extract
+    from kg.rdf import to_rdf
+    from kg.sources import Article
+
+    assert not {d for d in import_graph("kg")["kg.rdf"] if d.startswith("kg.extract.") and d != "kg.extract.model"}
+    article = Article(text="Syrian forces shelled Kafranbel on Monday.", path="a.txt", meta={"published": "2016-05-16"})
+    extraction = extract(article)
+    assert sorted(extraction.countries) == ["SY"] and extraction.countries["SY"].name == "Syria"
+    labels = {str(o) for o in to_rdf(article, extraction).objects(None, None) if str(o) == "Syria"}
+    assert labels == {"Syria"}

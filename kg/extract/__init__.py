@@ -38,6 +38,7 @@ class Extraction:
     attacks: list = field(default_factory=list)  # kg.extract.model.Attack
     claims: list = field(default_factory=list)  # kg.extract.model.Claim
     sentence_spans: list = field(default_factory=list)  # sentence index → (start, end) in the text
+    countries: dict = field(default_factory=dict)  # code → gazetteer Candidate of each country an actor is of or based in
 
 
 def extract(article: Article) -> Extraction:
@@ -54,10 +55,20 @@ def extract_many(articles: list[Article]) -> list[Extraction]:
     return [
         Extraction(
             meta=state.meta, inferred=state.inferred, entities=state.entities, attacks=state.attacks, claims=state.claims,
-            sentence_spans=[(s.start, s.end) for s in state.sentences],
+            sentence_spans=[(s.start, s.end) for s in state.sentences], countries=actor_countries(state),
         )
         for state in states
     ]
+
+
+def actor_countries(state) -> dict:
+    """The gazetteer's entry of every country an actor of ``state`` is of or based in, by code:
+    what RDF needs to write those countries, handed over so that RDF reads no gazetteer."""
+    from kg.extract.gazetteer import gazetteer
+
+    known = gazetteer().countries
+    codes = {e.props.get(k) for e in state.entities.values() if e.kind == "actor" for k in ("country", "based_in")}
+    return {cc: known[cc] for cc in sorted(codes - {None}) if cc in known}
 
 
 def _state(article: Article):
