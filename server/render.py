@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from kg.formats import PREFIXES
+from kg.iris import iri_problem
 from kg.vocab import CKG_NS
 
 MAX_SEARCH_LENGTH = 200
-_IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|\\^`]')
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 XSD = PREFIXES["xsd"]
 # Datatypes whose values read plainly; others are shown next to the value.
@@ -35,12 +35,9 @@ def iri_ref(iri: str) -> str:
     Traceback (most recent call last):
     UnsafeTerm: not an IRI that can be queried
     """
-    if not iri or _IRI_FORBIDDEN.search(iri):
-        raise UnsafeTerm(f"not an IRI that can be queried: {iri[:80]!r}")
-    try:
-        ox.NamedNode(iri)  # the engine's own check: percent-encodings, code points IRIs cannot hold
-    except ValueError as exc:
-        raise UnsafeTerm(f"not a valid IRI: {exc}") from None
+    problem = iri_problem(iri)
+    if problem:
+        raise UnsafeTerm(f"not an IRI that can be queried ({problem}): {iri[:80]!r}")
     return f"<{iri}>"
 
 
