@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
+from rdflib.namespace import OWL, RDF, RDFS
 
 from kg.vocab import CKG, CKG_NS, ONTOLOGY_IRI
 from server.entities import labelled, select, val
@@ -259,12 +260,12 @@ class Term:
 
 
 _TERM_KINDS = {
-    "http://www.w3.org/2002/07/owl#Class": "class",
-    "http://www.w3.org/2000/01/rdf-schema#Class": "class",
-    "http://www.w3.org/2002/07/owl#ObjectProperty": "object property",
-    "http://www.w3.org/2002/07/owl#DatatypeProperty": "datatype property",
-    "http://www.w3.org/2002/07/owl#AnnotationProperty": "annotation property",
-    "http://www.w3.org/1999/02/22-rdf-syntax-ns#Property": "property",
+    str(OWL.Class): "class",
+    str(RDFS.Class): "class",
+    str(OWL.ObjectProperty): "object property",
+    str(OWL.DatatypeProperty): "datatype property",
+    str(OWL.AnnotationProperty): "annotation property",
+    str(RDF.Property): "property",
 }
 _CHARACTERISTICS = ("TransitiveProperty", "FunctionalProperty", "SymmetricProperty", "InverseFunctionalProperty")
 

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
+from rdflib.namespace import RDF
 
 from kg.formats import PREFIXES
 from kg.iris import iri_problem
@@ -19,7 +20,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 XSD = PREFIXES["xsd"]
 # Datatypes whose values read plainly; others are shown next to the value.
 _PLAIN_DATATYPES = {XSD + t for t in ("string", "integer", "nonNegativeInteger", "decimal", "double", "date", "dateTime", "gYear")}
-_PLAIN_DATATYPES.add("http://www.w3.org/1999/02/22-rdf-syntax-ns#langString")
+_PLAIN_DATATYPES.add(str(RDF.langString))
 
 
 class UnsafeTerm(ValueError):
