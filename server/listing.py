@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 from rdflib.namespace import OWL, RDF, RDFS
 
+from kg.terms import number
 from kg.vocab import CKG, CKG_NS, ONTOLOGY_IRI
 from server.entities import labelled, select, val
-from server.render import Value, curie, iri_ref, local_name, number, string_literal
+from server.render import Value, curie, iri_ref, local_name, string_literal
 
 PAGE_SIZE = 50
 MAX_OFFSET = 1_000_000

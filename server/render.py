@@ -13,6 +13,7 @@ from rdflib.namespace import RDF
 
 from kg.formats import PREFIXES
 from kg.iris import iri_problem
+from kg.terms import number  # noqa: F401 - server.entities reads figures through here
 from kg.vocab import CKG_NS
 
 MAX_SEARCH_LENGTH = 200
@@ -135,23 +136,6 @@ def value_of(term, base: str, label=None) -> Value:
         plain = datatype is None or datatype in _PLAIN_DATATYPES
         return Value(text=term.value, datatype=None if plain else curie(datatype), language=term.language)
     return Value(text=str(term))
-
-
-def number(term) -> int | float | None:
-    """The numeric value of a literal term, or None.
-
-    >>> number(ox.Literal("25", datatype=ox.NamedNode(XSD + "integer")))
-    25
-    >>> number(ox.Literal("many")) is None
-    True
-    """
-    if not isinstance(term, ox.Literal):
-        return None
-    try:
-        as_float = float(term.value)
-    except ValueError:
-        return None
-    return int(as_float) if as_float.is_integer() else as_float
 
 
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+|\n+")
