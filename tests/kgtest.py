@@ -17,8 +17,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pyoxigraph as ox
-
 from kg.formats import PREFIXES
 from kg.terms import python_value
 from kg.vocab import CKG_NS

@@ -17,7 +17,7 @@ import rdflib
 from click.testing import CliRunner
 from rdflib.compare import isomorphic
 
-from conftest import close_app, make_app
+from helpers import close_app, make_app
 from kg.cli import cli
 from kg.config import base_iri
 from kg.events import COLUMNS

@@ -11,7 +11,7 @@ import psutil
 import pyoxigraph as ox
 import pytest
 
-from conftest import build_store, close_app, graphs_from_trig, make_app
+from helpers import build_store, close_app, graphs_from_trig, make_app
 from server.errors import HTTPError
 
 DATA = Path(__file__).parent / "data" / "sparql-sample.trig"

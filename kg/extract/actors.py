@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from kg.extract.gazetteer import gazetteer, normalise
 from kg.extract.mentions import add_actor_ref, most_salient
-from kg.extract.model import Entity, Sentence, State
+from kg.extract.model import Entity, Ref, Sentence, State
 from kg.extract.step import step
 from kg.resources import data_json
 

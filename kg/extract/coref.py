@@ -154,8 +154,8 @@ def _named_match(state: State, ref, taken: set[str]) -> Entity | None:
     if role is None:
         return None  # "a number of experts": no one person's role
     speakers_here = {c.source for c in state.claims if c.sentence == ref.sent}
-    for step in SPEAKER_REACH:
-        index = ref.sent + step
+    for reach in SPEAKER_REACH:
+        index = ref.sent + reach
         if not 0 <= index < len(state.sentences):
             continue
         fits = []
@@ -163,9 +163,9 @@ def _named_match(state: State, ref, taken: set[str]) -> Entity | None:
             person = state.entity("actor", other.key)
             if person is None or "Person" not in person.types or person.props.get("unnamed") or person.key in taken:
                 continue
-            if step != 0 and person.key in speakers_here:
+            if reach != 0 and person.key in speakers_here:
                 continue  # a different source of the same statement
-            if step == 0 and not _apposed(state.sentences[index], ref.tokens, other.tokens):
+            if reach == 0 and not _apposed(state.sentences[index], ref.tokens, other.tokens):
                 continue
             if _same_role(state, state.sentences[index], other.tokens, words, role, orgs):
                 fits.append(person)
