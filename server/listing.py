@@ -239,10 +239,6 @@ def counts() -> dict[str, int]:
     return found
 
 
-def recent_attacks(limit: int = 10) -> list[Listing]:
-    return listing(INDEXES["attacks"], sort="date").rows[:limit]
-
-
 # --- ontology ------------------------------------------------------------------------------------
 
 

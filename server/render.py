@@ -114,10 +114,6 @@ class Value:
     language: str | None = None
     kind: str | None = None  # our IRI kind (attack, place...) when the IRI is ours
 
-    @property
-    def is_link(self) -> bool:
-        return self.href is not None
-
 
 def value_of(term, base: str, label=None) -> Value:
     """A :class:`Value` for a pyoxigraph term, using ``label`` (a term or str) for IRIs when given."""

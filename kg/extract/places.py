@@ -13,7 +13,6 @@ from kg.extract.step import step
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 GUESS_LABELS = {"ORG", "PERSON", "NORP"}
-LOCATIVE_PREPS = {"in", "near", "across", "outside", "around", "into", "throughout", "inside", "at", "from", "of", "to", "on"}
 
 
 @step(requires=["sentences"], assigns=["places"])
