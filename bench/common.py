@@ -17,6 +17,19 @@ REPO = Path(__file__).resolve().parent.parent
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
+def eval_dir(explicit: str | Path | None = None) -> Path:
+    """The folder of the evaluation data: ``explicit`` (an option), else ``KG_EVAL_DIR``, else
+    ``../shared/eval`` beside the repository.
+
+    >>> eval_dir("/data/eval").as_posix()
+    '/data/eval'
+    >>> os.environ.pop("KG_EVAL_DIR", None) and None
+    >>> eval_dir() == REPO.parent / "shared" / "eval"
+    True
+    """
+    return Path(explicit or os.environ.get("KG_EVAL_DIR") or REPO.parent / "shared" / "eval")
+
+
 class KgError(RuntimeError):
     """A `kg` command failed."""
 
