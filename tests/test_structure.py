@@ -117,3 +117,28 @@ def test_rdf_reads_no_gazetteer_extraction_hands_over_the_countries():
     assert sorted(extraction.countries) == ["SY"] and extraction.countries["SY"].name == "Syria"
     labels = {str(o) for o in to_rdf(article, extraction).objects(None, None) if str(o) == "Syria"}
     assert labels == {"Syria"}
+
+
+def layout_paths() -> list[str]:
+    """The paths the README's layout table names."""
+    import re
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## Layout", 1)[1].split("\n## ", 1)[0]
+    rows = [line.split("|")[1] for line in table.splitlines() if line.startswith("| `")]
+    return [path.rstrip("/") for row in rows for path in re.findall(r"`([^`]+)`", row)]
+
+
+def test_every_path_of_the_readme_layout_exists():
+    missing = [path for path in layout_paths() if not (REPO / path).exists()]
+    assert missing == []
+
+
+def test_the_readme_layout_covers_the_tree():
+    """Every tracked top-level entry, and every entry of kg/, is in the table (or inside a folder it names)."""
+    named = set(layout_paths())
+    tracked = subprocess.run(["git", "ls-files"], cwd=REPO, capture_output=True, text=True, check=True).stdout.split()
+    entries = {path.split("/")[0] for path in tracked} | {"/".join(path.split("/")[:2]) for path in tracked if path.startswith("kg/")}
+    entries -= {"README.md", "pyproject.toml", ".gitignore", "requirements-model.txt", "kg/__init__.py", "kg"}
+    uncovered = sorted(e for e in entries if not any(e == n or e.startswith(n + "/") or n.startswith(e + "/") for n in named))
+    assert uncovered == []
