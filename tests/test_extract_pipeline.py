@@ -26,40 +26,25 @@ def test_a_step_runs_the_function_its_line_names():
     assert steps["attacks"] is find_attacks and steps["parse"].batch is parse_states
 
 
-def _pipeline_file(tmp_path, *lines):
+BOILERPLATE = "boilerplate kg.extract.boilerplate:mark_boilerplate"
+BAD_PIPELINES = {  # what a pipeline file says → the error that names its fault
+    "an unknown step": ([BOILERPLATE, "parse kg.extract.nlp:parse  # spaCy", "no_such_step kg.extract.nlp:no_such_function"],
+                        "pipeline.cfg: unknown extraction step 'no_such_step'"),
+    "a line without its function": (["# steps", "boilerplate"], "pipeline.cfg:2: a step is its name and the module:function"),
+    "a function not declared a step": (["text kg.extract.boilerplate:segment_text"],
+                                       "segment_text .step 'text'. is not declared an extraction step"),
+    "a step before what it requires": ([BOILERPLATE, "actors kg.extract.actors:resolve_actors"],
+                                       "step 'actors' requires places, sentences, which no step before it assigns"),
+    "a step listed twice": ([BOILERPLATE, BOILERPLATE], "step 'boilerplate' is listed twice"),
+}
+
+
+@pytest.mark.parametrize("fault", BAD_PIPELINES)
+def test_a_faulty_pipeline_file_is_an_error_naming_the_file_and_the_fault(tmp_path, fault):
+    lines, message = BAD_PIPELINES[fault]
     cfg = tmp_path / "pipeline.cfg"
     cfg.write_text("\n".join(lines) + "\n")
-    return cfg
-
-
-def test_an_unknown_step_is_an_error_naming_the_file(tmp_path):
-    cfg = _pipeline_file(tmp_path, "boilerplate kg.extract.boilerplate:mark_boilerplate", "parse kg.extract.nlp:parse  # spaCy",
-                         "no_such_step kg.extract.nlp:no_such_function")
-    with pytest.raises(ValueError, match="pipeline.cfg: unknown extraction step 'no_such_step'"):
-        configured_pipeline(cfg)
-
-
-def test_a_line_without_its_function_is_an_error_naming_the_line(tmp_path):
-    cfg = _pipeline_file(tmp_path, "# steps", "boilerplate")
-    with pytest.raises(ValueError, match="pipeline.cfg:2: a step is its name and the module:function"):
-        configured_pipeline(cfg)
-
-
-def test_a_function_not_declared_a_step_is_refused(tmp_path):
-    cfg = _pipeline_file(tmp_path, "text kg.extract.boilerplate:segment_text")
-    with pytest.raises(ValueError, match="segment_text .step 'text'. is not declared an extraction step"):
-        configured_pipeline(cfg)
-
-
-def test_a_step_before_what_it_requires_is_an_error_naming_what_is_missing(tmp_path):
-    cfg = _pipeline_file(tmp_path, "boilerplate kg.extract.boilerplate:mark_boilerplate", "actors kg.extract.actors:resolve_actors")
-    with pytest.raises(ValueError, match="step 'actors' requires places, sentences, which no step before it assigns"):
-        configured_pipeline(cfg)
-
-
-def test_a_step_listed_twice_is_refused(tmp_path):
-    cfg = _pipeline_file(tmp_path, "boilerplate kg.extract.boilerplate:mark_boilerplate", "boilerplate kg.extract.boilerplate:mark_boilerplate")
-    with pytest.raises(ValueError, match="step 'boilerplate' is listed twice"):
+    with pytest.raises(ValueError, match=message):
         configured_pipeline(cfg)
 
 
