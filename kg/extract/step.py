@@ -6,7 +6,7 @@ step's requirements are assigned by a step before it (or are in every new state:
 This module imports nothing of the components, so a component can import it without an import
 circle, and the pipeline can import the components by the names its file gives.
 
-The names:
+The names (:data:`NAMES`; any other is an error where the step is declared):
 
 - ``text``, ``meta``, ``inferred``, ``article_key``: the article as read (:data:`GIVEN`);
 - ``segments``: body, title, embedded posts and boilerplate (``state.segments``);
@@ -24,6 +24,8 @@ from __future__ import annotations
 from typing import Callable, Iterable
 
 GIVEN = frozenset({"text", "meta", "inferred", "article_key"})
+NAMES = GIVEN | {"segments", "sentences", "trained-spans", "places", "actors", "descriptions", "figures", "attacks", "claims",
+                 "consolidated"}
 
 
 def step(*, requires: Iterable[str] = (), assigns: Iterable[str] = ()) -> Callable:
@@ -33,10 +35,17 @@ def step(*, requires: Iterable[str] = (), assigns: Iterable[str] = ()) -> Callab
     ... def count(state): pass
     >>> sorted(count.requires), sorted(count.assigns)
     (['sentences'], ['figures'])
+    >>> step(assigns=["atacks"])  # doctest: +IGNORE_EXCEPTION_DETAIL
+    Traceback (most recent call last):
+    ValueError: unknown state names: atacks
     """
+    requires, assigns = frozenset(requires), frozenset(assigns)
+    unknown = sorted((requires | assigns) - NAMES)
+    if unknown:
+        raise ValueError(f"unknown state names: {', '.join(unknown)} (known: {', '.join(sorted(NAMES))})")
 
     def declare(func: Callable) -> Callable:
-        func.requires, func.assigns = frozenset(requires), frozenset(assigns)
+        func.requires, func.assigns = requires, assigns
         return func
 
     return declare
