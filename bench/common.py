@@ -1,8 +1,9 @@
 """What the bench scripts share: running the `kg` command line as a user does, and reading its
 SPARQL results.
 
-The benches talk to the project only through ``python -m kg.cli`` subprocesses (ingest, query), the
-way the held-out evaluation does, so they measure the product, not its internals.
+The benches talk to the project only through ``python -m conflict_kg`` subprocesses (the ``kg``
+program: ingest, query), the way the held-out evaluation does, so they measure the product, not its
+internals; they share with it only the reading of a literal (:mod:`kg.terms`).
 """
 from __future__ import annotations
 
@@ -14,8 +15,19 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 XSD = "http://www.w3.org/2001/XMLSchema#"
-_INTEGER_TYPES = {XSD + t for t in ("integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger", "unsignedInt")}
-_FLOAT_TYPES = {XSD + t for t in ("decimal", "double", "float")}
+
+
+def eval_dir(explicit: str | Path | None = None) -> Path:
+    """The folder of the evaluation data: ``explicit`` (an option), else ``KG_EVAL_DIR``, else
+    ``../shared/eval`` beside the repository.
+
+    >>> eval_dir("/data/eval").as_posix()
+    '/data/eval'
+    >>> os.environ.pop("KG_EVAL_DIR", None) and None
+    >>> eval_dir() == REPO.parent / "shared" / "eval"
+    True
+    """
+    return Path(explicit or os.environ.get("KG_EVAL_DIR") or REPO.parent / "shared" / "eval")
 
 
 class KgError(RuntimeError):
@@ -24,7 +36,7 @@ class KgError(RuntimeError):
 
 def kg_command(*args: str) -> list[str]:
     """The argv that runs ``kg ARGS`` with this checkout's code."""
-    return [sys.executable, "-m", "kg.cli", *args]
+    return [sys.executable, "-m", "conflict_kg", *args]
 
 
 def kg_env() -> dict[str, str]:
@@ -52,17 +64,9 @@ def binding_value(binding: dict | None):
     >>> binding_value({"type": "uri", "value": "http://x/a"})
     'http://x/a'
     """
-    if binding is None:
-        return None
-    datatype = binding.get("datatype")
-    try:
-        if datatype in _INTEGER_TYPES:
-            return int(binding["value"])
-        if datatype in _FLOAT_TYPES:
-            return float(binding["value"])
-    except ValueError:
-        pass
-    return binding["value"]
+    from kg.terms import literal_value
+
+    return None if binding is None else literal_value(binding["value"], binding.get("datatype"))
 
 
 def kg_select(store: str | Path, sparql: str) -> list[dict]:

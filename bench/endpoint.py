@@ -131,7 +131,7 @@ def article_graph(article: int, first_attack: int, attacks: int, actor_iris, cit
 def build_store(path: Path, attacks: int) -> int:
     """Seeds plus synthetic articles (10 attacks each) in ``path``; returns the number of quads."""
     sys.path.insert(0, str(REPO))
-    from kg.cli import ensure_ontology
+    from kg.store import ensure_ontology
     from kg.ingest import ingest
     from kg.store import open_store
 
@@ -299,7 +299,7 @@ def wait_until_up(port: int, path: str, process: subprocess.Popen, seconds: floa
 
 def start_ours(store: Path, port: int, extra: list[str]) -> subprocess.Popen:
     env = dict(os.environ, PYTHONPATH=str(REPO))
-    command = [sys.executable, "-m", "kg.cli", "serve", "--store", str(store), "--port", str(port),
+    command = [sys.executable, "-m", "conflict_kg", "serve", "--store", str(store), "--port", str(port),
                "--query-timeout", "60", *extra]
     return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 

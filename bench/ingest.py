@@ -1,4 +1,4 @@
-"""End-to-end ingest throughput: `python bench/ingest.py [--articles 1000] [--repeat 3] [--json]`.
+"""End-to-end ingest throughput: `python bench/ingest.py [--articles 1000] [--repeat 3] [--eval-dir DIR] [--json]`.
 
 Writes N real articles (the FA-KES dev articles, then Reuters-21578 newswires) into one JSON Lines
 file, then runs ``kg ingest FILE --workers W`` as a subprocess into a fresh store, for each W (default
@@ -22,11 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import REPO, kg_command, kg_env, median  # noqa: E402
+from common import REPO, eval_dir, kg_command, kg_env, median  # noqa: E402
 
-EVAL = Path("/work/shared/eval")
-FAKES = EVAL / "dev" / "fakes_syria_dev.jsonl"
-REUTERS = EVAL / "corpus" / "reuters21578.jsonl"
+FAKES = Path("dev") / "fakes_syria_dev.jsonl"  # under the evaluation folder (--eval-dir, KG_EVAL_DIR, ../shared/eval)
+REUTERS = Path("corpus") / "reuters21578.jsonl"
 SUMMARY = re.compile(r"(\d+) added, (\d+) unchanged, (\d+) replaced, (\d+) rejected; (\d+) triples written")
 POLL_SECONDS = 0.05
 
@@ -45,7 +44,7 @@ def reuters_record(record: dict) -> dict:
     return out
 
 
-def write_corpus(path: Path, articles: int, fakes: Path = FAKES, reuters: Path = REUTERS) -> int:
+def write_corpus(path: Path, articles: int, fakes: Path, reuters: Path) -> int:
     """Up to ``articles`` non-empty articles, FA-KES first, as JSON Lines; returns how many."""
     written = 0
     with path.open("w", encoding="utf-8") as out:
@@ -155,6 +154,8 @@ def main(argv=None) -> None:
     parser.add_argument("--articles", type=int, default=1000, help="how many articles (default 1000)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per worker count (default 3)")
     parser.add_argument("--workers", default="1,2", help="comma-separated worker counts; the first is the baseline (default 1,2)")
+    parser.add_argument("--eval-dir", type=Path, default=None,
+                        help="the evaluation data folder (default KG_EVAL_DIR, else ../shared/eval beside the repository)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
     counts = [int(w) for w in args.workers.split(",") if w.strip()]
@@ -163,7 +164,8 @@ def main(argv=None) -> None:
     scratch = Path(tempfile.mkdtemp(prefix="kg-bench-ingest-"))
     try:
         corpus = scratch / "articles.jsonl"
-        written = write_corpus(corpus, args.articles)
+        data = eval_dir(args.eval_dir)
+        written = write_corpus(corpus, args.articles, data / FAKES, data / REUTERS)
         runs = []
         for _ in range(args.repeat):
             for workers in counts:  # alternate, so drifting machine load hits every setting alike

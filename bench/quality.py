@@ -1,4 +1,4 @@
-"""Extraction quality on public annotated data: `python bench/quality.py [--data DIR] [--limit N] [--pipelines rules,learned] [--only fakes] [--json]`.
+"""Extraction quality on public annotated data: `python bench/quality.py [--eval-dir DIR] [--data DIR] [--limit N] [--pipelines rules,learned] [--only fakes] [--json]`.
 
 Follows the held-out protocol of ``../shared/eval/README.md``: every document is written as a plain-text
 article with a sidecar holding only its title (if any) and a unique url (no publication date), ingested
@@ -26,10 +26,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import kg_select, run_kg  # noqa: E402
+from common import eval_dir, kg_select, run_kg  # noqa: E402
 
-DEFAULT_DATA = Path("/work/shared/eval/dev")
-DEFAULT_CORPUS = Path("/work/shared/eval/corpus/reuters21578.jsonl")
+DEV_SETS = "dev"  # under the evaluation folder (--eval-dir, KG_EVAL_DIR, ../shared/eval)
+CORPUS = Path("corpus") / "reuters21578.jsonl"
 DATASETS = ("wikievents", "rams", "fakes", "polnear")
 DEFAULT_PIPELINES = ("rules", "learned")  # the baseline first: deltas are last − first
 URL_BASE = "https://eval.invalid/"
@@ -851,9 +851,11 @@ def dataset_list(text: str) -> tuple[str, ...]:
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help=f"folder of the annotated JSONL files (default {DEFAULT_DATA})")
+    parser.add_argument("--eval-dir", type=Path, default=None,
+                        help="the evaluation data folder (default KG_EVAL_DIR, else ../shared/eval beside the repository)")
+    parser.add_argument("--data", type=Path, default=None, help=f"folder of the annotated JSONL files (default EVAL_DIR/{DEV_SETS})")
     parser.add_argument("--limit", type=int, default=None, help="score only the first N documents of each dataset")
-    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help=f"unannotated newswire JSONL for false alarms (default {DEFAULT_CORPUS})")
+    parser.add_argument("--corpus", type=Path, default=None, help=f"unannotated newswire JSONL for false alarms (default EVAL_DIR/{CORPUS.as_posix()})")
     parser.add_argument("--newswires", type=int, default=300, help="how many of its articles to score for false alarms (default 300; 0 skips)")
     parser.add_argument("--pipelines", type=pipeline_list, default=DEFAULT_PIPELINES,
                         help=f"kg ingest --pipeline for each run, comma-separated; the first is the baseline (default {','.join(DEFAULT_PIPELINES)})")
@@ -866,7 +868,8 @@ def main(argv=None) -> None:
     if args.store and args.store.exists():
         parser.error(f"--store {args.store} exists; give a new folder")
     newswires = min(args.newswires, args.limit) if args.limit is not None else args.newswires
-    report = evaluate(args.data, args.limit, args.workers, args.store, args.corpus, newswires, args.pipelines, args.only)
+    data, corpus = args.data or eval_dir(args.eval_dir) / DEV_SETS, args.corpus or eval_dir(args.eval_dir) / CORPUS
+    report = evaluate(data, args.limit, args.workers, args.store, corpus, newswires, args.pipelines, args.only)
     print(json.dumps(report, indent=2) if args.json else table(report))
 
 

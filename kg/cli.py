@@ -1,4 +1,8 @@
-"""The ``kg`` command line."""
+"""The commands of the core package: ``kg ingest``, ``query``, ``export``, ``validate``, ``train``.
+
+The ``kg`` program (:mod:`conflict_kg`) is this group plus ``kg serve``, added above both this
+package and the web package, so that nothing here depends on ``server``.
+"""
 from __future__ import annotations
 
 import sys
@@ -8,7 +12,7 @@ import click
 
 from kg import config
 from kg.formats import EXPORT_FORMATS, RDF_FORMATS, RESULTS_FORMATS, UnknownFormat, export_format, rdf_format, results_format
-from kg.store import StoreError, is_remote, open_store
+from kg.store import StoreError, ensure_ontology, is_remote, open_store
 
 store_option = click.option(
     "--store",
@@ -197,69 +201,6 @@ def train(train_dir, dev_dir, output, config_path, cache, limit) -> None:
     click.echo(f"trained in {card['seconds']} s; {card['size_bytes'] / 1e6:.1f} MB written to {output or MODEL_DIR}", err=True)
 
 
-@cli.command()
-@store_option
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--query-timeout", default=10.0, show_default=True, type=click.FloatRange(min=0.1),
-              help="Seconds a SPARQL query may run before it is stopped (the client gets a 503).")
-@click.option("--stream-timeout", default=None, type=click.FloatRange(min=0.1),
-              help="Seconds a query may work in all while its answer streams (default: 10 x --query-timeout).")
-@click.option("--query-workers", default=2, show_default=True, type=click.IntRange(1, 64),
-              help="Worker processes running SPARQL queries (each query runs in one).")
-@click.option("--query-memory", default=2048, show_default=True, type=click.IntRange(0),
-              help="MiB of memory one query may use before it is stopped (0: no limit).")
-@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256),
-              help="Threads serving HTTP requests.")
-@click.option("--update-token", envvar="KG_UPDATE_TOKEN", default=None,
-              help="Enable SPARQL Update for requests carrying 'Authorization: Bearer TOKEN' (also KG_UPDATE_TOKEN).")
-def serve(store_dir, host, port, query_timeout, stream_timeout, query_workers, query_memory, threads, update_token) -> None:
-    """Serve the SPARQL endpoint, linked-data pages and exports over the store.
-
-    The server holds the store (stop it before `kg ingest` on the same store). Queries run in
-    separate worker processes on a snapshot of the store, without network access, and are stopped
-    after --query-timeout seconds without an answer (or --stream-timeout seconds of work while the
-    answer streams). Served by waitress when it is installed, else by Flask's
-    threaded development server.
-    """
-    from server import create_app
-
-    if not is_remote(store_dir) and not Path(store_dir).exists():
-        raise click.ClickException(f"no store at {store_dir}: run `kg ingest PATH` first, or pass --store")
-    app = create_app({"STORE": store_dir, "QUERY_TIMEOUT": query_timeout, "QUERY_WORKERS": query_workers,
-                      "QUERY_MEMORY_MB": query_memory, "QUERY_STREAM_TIMEOUT": stream_timeout,
-                      "UPDATE_TOKEN": update_token})
-    try:
-        from server import db
-        from server.sparql import get_pool
-
-        with app.app_context():
-            db.get_store()  # take the store's lock now: a clear error at start, not at the first request
-            get_pool()  # and start the query workers, so the first query finds them warm
-    except StoreError as exc:
-        raise click.ClickException(str(exc)) from None
-    except OSError as exc:
-        raise click.ClickException(f"cannot snapshot the store for the query workers: {exc}") from None
-    click.echo(f"serving {store_dir} on http://{host}:{port}/ (SPARQL at /sparql)", err=True)
-    import signal
-
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # exit cleanly: query workers and snapshots go too
-    try:
-        import waitress
-    except ImportError:
-        app.run(host=host, port=port, threaded=True)
-    else:
-        waitress.serve(app, host=host, port=port, threads=threads, ident="kg", _quiet=True)
-
-
-def ensure_ontology(store) -> None:
-    """Put the ontology in its own named graph, refreshed when the file changed."""
-    from kg.vocab import ONTOLOGY_FILE, ONTOLOGY_IRI
-
-    if ONTOLOGY_FILE.exists():
-        store.add_files(ONTOLOGY_IRI, [ONTOLOGY_FILE])
-
-
 class _open:
     """Open the store for a command, turning store errors into clean CLI errors.
 
@@ -271,8 +212,6 @@ class _open:
         self.store_dir, self.create = store_dir, create
 
     def __enter__(self):
-        from kg.store import is_remote
-
         if not self.create and not is_remote(self.store_dir) and not Path(self.store_dir).exists():
             raise click.ClickException(f"no store at {self.store_dir}: run `kg ingest PATH` first, or pass --store")
         try:
@@ -315,12 +254,13 @@ class _progress:
 _QUICK_EXIT: set[str] = set()  # commands that finished with nothing left to write or release
 
 
-def main() -> None:
-    """The ``kg`` command. After ``kg ingest`` the process ends with ``os._exit`` once its output is
-    flushed: its store is closed by then, and tearing down the thousand modules spaCy imported takes
-    half a second and writes nothing."""
+def main(group: click.Group = cli) -> None:
+    """Run ``group`` (these commands; :func:`conflict_kg.main` runs the whole ``kg`` program) as
+    ``kg``. After ``kg ingest`` the process ends with ``os._exit`` once its output is flushed: its
+    store is closed by then, and tearing down the thousand modules spaCy imported takes half a
+    second and writes nothing."""
     try:
-        cli(prog_name="kg")
+        group(prog_name="kg")
     except SystemExit as exc:
         if _QUICK_EXIT:
             _exit_now(exc.code)

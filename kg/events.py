@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 from typing import BinaryIO, Iterable
 
-from kg.formats import PREFIXES
+from kg.formats import PREFIXES, sparql_prologue
 from kg.store.base import GraphStore
 
 CKG = PREFIXES["ckg"]
@@ -49,7 +49,7 @@ ACLED_TYPES = (
 )
 _SUICIDE = re.compile(r"\bsuicide\b", re.I)
 _PLACE_RANK = {"Facility": 4, "City": 3, "Region": 2, "Country": 1}  # how precise a place is
-_PREFIX = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+_PREFIX = sparql_prologue()
 _ATTACKS = "{ SELECT DISTINCT ?a WHERE { ?a a ?class . ?class rdfs:subClassOf* ckg:Attack } }"
 QUERIES = {
     "types": "SELECT ?a ?class WHERE { ?a a ?class . ?class rdfs:subClassOf* ckg:Attack }",

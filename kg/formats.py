@@ -1,5 +1,8 @@
 """One table of serialization formats, looked up by short name, file suffix or media type.
 
+An RDF or SPARQL results format takes its suffix and media type from pyoxigraph's own
+``RdfFormat`` / ``QueryResultsFormat``; only the names and aliases we accept are ours.
+
 >>> rdf_format("ttl").media_type
 'text/turtle'
 >>> rdf_format("application/n-quads").name
@@ -20,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pyoxigraph as ox
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from kg.vocab import CKG_NS, GEO, SEM, WD
 
@@ -42,21 +46,31 @@ class Format:
         return key in (self.name, self.suffix, self.media_type, *self.aliases)
 
 
+def _engine_format(name: str, engine, aliases: tuple[str, ...] = ()) -> Format:
+    """A format whose suffix, media type (without parameters) and dataset support are pyoxigraph's.
+
+    >>> _engine_format("csv", ox.QueryResultsFormat.CSV).media_type
+    'text/csv'
+    """
+    quads = bool(getattr(engine, "supports_datasets", False))
+    return Format(name, engine.file_extension, engine.media_type.split(";")[0], aliases, engine, quads)
+
+
 RDF_FORMATS: tuple[Format, ...] = (
-    Format("turtle", "ttl", "text/turtle", ("application/x-turtle",), ox.RdfFormat.TURTLE),
-    Format("ntriples", "nt", "application/n-triples", ("n-triples", "text/plain"), ox.RdfFormat.N_TRIPLES),
-    Format("nquads", "nq", "application/n-quads", ("n-quads", "text/x-nquads"), ox.RdfFormat.N_QUADS, quads=True),
-    Format("trig", "trig", "application/trig", ("application/x-trig",), ox.RdfFormat.TRIG, quads=True),
-    Format("jsonld", "jsonld", "application/ld+json", ("json-ld", "json", "application/json"), ox.RdfFormat.JSON_LD),
-    Format("rdfxml", "rdf", "application/rdf+xml", ("xml", "rdf/xml", "owl"), ox.RdfFormat.RDF_XML),
-    Format("n3", "n3", "text/n3", (), ox.RdfFormat.N3),
+    _engine_format("turtle", ox.RdfFormat.TURTLE, ("application/x-turtle",)),
+    _engine_format("ntriples", ox.RdfFormat.N_TRIPLES, ("n-triples", "text/plain")),
+    _engine_format("nquads", ox.RdfFormat.N_QUADS, ("n-quads", "text/x-nquads")),
+    _engine_format("trig", ox.RdfFormat.TRIG, ("application/x-trig",)),
+    _engine_format("jsonld", ox.RdfFormat.JSON_LD, ("json-ld", "json", "application/json")),
+    _engine_format("rdfxml", ox.RdfFormat.RDF_XML, ("xml", "rdf/xml", "owl")),
+    _engine_format("n3", ox.RdfFormat.N3),
 )
 
 RESULTS_FORMATS: tuple[Format, ...] = (
-    Format("json", "srj", "application/sparql-results+json", ("application/json",), ox.QueryResultsFormat.JSON),
-    Format("xml", "srx", "application/sparql-results+xml", ("application/xml", "text/xml"), ox.QueryResultsFormat.XML),
-    Format("csv", "csv", "text/csv", (), ox.QueryResultsFormat.CSV),
-    Format("tsv", "tsv", "text/tab-separated-values", (), ox.QueryResultsFormat.TSV),
+    _engine_format("json", ox.QueryResultsFormat.JSON, ("application/json",)),
+    _engine_format("xml", ox.QueryResultsFormat.XML, ("application/xml", "text/xml")),
+    _engine_format("csv", ox.QueryResultsFormat.CSV),
+    _engine_format("tsv", ox.QueryResultsFormat.TSV),
 )
 
 # Tables of the attacks (kg.events), for spreadsheets, pandas and GIS; not RDF, so no engine.
@@ -71,15 +85,15 @@ EXPORT_FORMATS: tuple[Format, ...] = tuple(
 
 PREFIXES: dict[str, str] = {
     "ckg": CKG_NS,
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/",
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "owl": str(OWL),
+    "xsd": str(XSD),
+    "skos": str(SKOS),
+    "dcterms": str(DCTERMS),
     "geo": str(GEO),
     "sem": str(SEM),
-    "prov": "http://www.w3.org/ns/prov#",
+    "prov": str(PROV),
 }
 
 
@@ -119,6 +133,11 @@ def export_prefixes(base: str) -> dict[str, str]:
     return {**PREFIXES, "wd": str(WD), **minted}
 
 
-def sparql_prologue() -> str:
-    """``PREFIX`` lines for every prefix in :data:`PREFIXES`, to put in front of a query."""
-    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+def sparql_prologue(prefixes: dict[str, str] | None = None) -> str:
+    """``PREFIX`` lines for every prefix of ``prefixes`` (default :data:`PREFIXES`), to put in
+    front of a query: the one place they are written.
+
+    >>> sparql_prologue({"ex": "http://e.x/"})
+    'PREFIX ex: <http://e.x/>\\n'
+    """
+    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in (PREFIXES if prefixes is None else prefixes).items())

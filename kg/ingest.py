@@ -11,6 +11,8 @@ import multiprocessing
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
+from rdflib.namespace import DCTERMS
+
 from kg.derive import is_current, refresh_derived
 from kg.sources import MAX_ARTICLE_BYTES, Article, Rejected, quoted, read_inputs
 from kg.store import GraphStore
@@ -182,6 +184,6 @@ def previous_versions(store: GraphStore, source: str, current: str) -> list[str]
 
     term = source_term(source).n3()
     rows = store.query(
-        f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?a a <{CKG.Article}> ; <http://purl.org/dc/terms/source> {term} }} }}"
+        f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?a a <{CKG.Article}> ; <{DCTERMS.source}> {term} }} }}"
     )
     return [row["g"].value for row in rows if row["g"].value != current]

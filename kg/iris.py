@@ -13,10 +13,12 @@ import hashlib
 import re
 import unicodedata
 
+import pyoxigraph as ox
 from rdflib import URIRef
 
 from kg.config import base_iri
 
+_IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|\\^`]')  # what would end an <IRI> early or is not allowed in one
 KINDS = ("actor", "attack", "place", "claim", "report", "article", "mention", "graph")
 _MAX_SLUG = 80
 
@@ -43,6 +45,29 @@ def mint(kind: str, key: str, base: str | None = None) -> URIRef:
     if kind not in KINDS:
         raise ValueError(f"unknown IRI kind {kind!r}; expected one of {', '.join(KINDS)}")
     return URIRef(f"{base or base_iri()}{kind}/{slugify(key)}")
+
+
+def iri_problem(value: str) -> str | None:
+    """Why ``value`` is not an absolute IRI that can stand between angle brackets, or None when it is.
+
+    The one check for every IRI taken from outside (an article's source, a page's IRI, a graph
+    name): no character that could end ``<...>`` early, then the engine's own parse (percent
+    encodings, code points IRIs cannot hold, a scheme).
+
+    >>> iri_problem("http://x/id/place/raqqa") is None
+    True
+    >>> iri_problem("http://x/> } DROP ALL {")
+    'a character an IRI cannot hold'
+    >>> iri_problem("no-scheme")
+    'not an absolute IRI'
+    """
+    if not value or _IRI_FORBIDDEN.search(value):
+        return "a character an IRI cannot hold" if value else "empty"
+    try:
+        ox.NamedNode(value)
+    except ValueError:
+        return "not an absolute IRI"
+    return None
 
 
 def kind_of(iri: str, base: str | None = None) -> str | None:

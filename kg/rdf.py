@@ -10,13 +10,12 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
 from kg.extract import Extraction
 from kg.formats import PREFIXES
-from kg.iris import digest, mint, slugify
+from kg.iris import digest, iri_problem, mint, slugify
 from kg.sources import Article
 from kg.vocab import CKG, GEO, WD
 
 GEONAMES_FEATURE = "https://sws.geonames.org/{}/"  # GeoNames' linked-data IRI of a feature
 
-_IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|\\^`]')
 _META_PROPERTIES = {
     "title": DCTERMS.title,
     "author": DCTERMS.creator,
@@ -52,7 +51,7 @@ def source_term(source: str) -> URIRef | Literal:
     rdflib.term.Literal('javascript:alert("x")', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#anyURI'))
     """
     scheme = source.split(":", 1)[0].lower()
-    if scheme in ("http", "https", "file") and not _IRI_FORBIDDEN.search(source):
+    if scheme in ("http", "https", "file") and iri_problem(source) is None:
         return URIRef(source)
     return Literal(source, datatype=XSD.anyURI)
 
@@ -187,9 +186,7 @@ class _Writer:
         g.add((node, CKG.inArticle, self.article))
 
     def country(self, cc: str) -> URIRef | None:
-        from kg.extract.gazetteer import gazetteer
-
-        country = gazetteer().countries.get(cc)
+        country = self.x.countries.get(cc)
         if country is None:
             return None
         node = self.iri("place", country.key)

@@ -22,10 +22,8 @@ ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
 ONTOLOGY_FILE = ONTOLOGY_DIR / "ckg.ttl"
 SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
 
-GEO = Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#")
+GEO = Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#")  # rdflib's WGS has https, not the IRIs the W3C publishes
 SEM = Namespace("http://semanticweb.cs.vu.nl/2009/11/sem/")
-SCHEMA = Namespace("https://schema.org/")
-GN = Namespace("http://www.geonames.org/ontology#")  # GeoNames keeps http in its ontology IRIs
 WD = Namespace("http://www.wikidata.org/entity/")
 
 

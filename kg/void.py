@@ -5,14 +5,13 @@ Every figure is counted by SPARQL on the store when the description is asked for
 """
 from __future__ import annotations
 
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, OWL, RDF, XSD
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, RDF, VOID, XSD
 
-from kg.formats import EXPORT_FORMATS, PREFIXES
+from kg.formats import EXPORT_FORMATS, PREFIXES, sparql_prologue
 from kg.store.base import GraphStore
 from kg.vocab import CKG_NS, WD
 
-VOID = Namespace("http://rdfs.org/ns/void#")
 GEONAMES_SPACE = "https://sws.geonames.org/"
 _COUNT_TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 _COUNT_CLASSES = "SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class FILTER(STRSTARTS(STR(?class), STR(ckg:))) } GROUP BY ?class ORDER BY ?class"
@@ -69,7 +68,7 @@ def _linkset(g: Graph, dataset: URIRef, linkset: URIRef, target: URIRef, triples
 
 
 def _prefixed(query: str) -> str:
-    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items()) + query
+    return sparql_prologue() + query
 
 
 def _count(store: GraphStore, query: str) -> Literal:

@@ -22,6 +22,7 @@ DEFAULTS = {
     "UPDATE_TOKEN": None,  # bearer token enabling SPARQL Update; None disables it
     "MAX_CONTENT_LENGTH": 1_000_000,  # bytes of a request body
     "MAX_QUERY_LENGTH": 100_000,  # characters of a SPARQL query
+    "WARM_UP": False,  # open the store and start the query workers in create_app (kg serve does)
 }
 
 
@@ -42,7 +43,19 @@ def create_app(test_config: dict | None = None) -> Flask:
     for blueprint in _blueprints():
         app.register_blueprint(blueprint)
     app.after_request(_no_sniffing)
+    if app.config["WARM_UP"]:
+        warm_up(app)
     return app
+
+
+def warm_up(app: Flask) -> None:
+    """Take the store's lock and start the query workers now, so that a store in use or a snapshot
+    that cannot be made is an error at start, not at the first request, and the first query finds
+    the workers warm. Raises :class:`kg.store.StoreError` or ``OSError``."""
+    from server.sparql import get_pool
+
+    with app.app_context():
+        get_pool()  # opens the store first (server.db.get_store)
 
 
 def _no_sniffing(response):
@@ -52,14 +65,7 @@ def _no_sniffing(response):
 
 
 def _blueprints():
-    """Every URL family, one blueprint each; a family not written yet is simply absent."""
-    import importlib
+    """Every URL family, one blueprint each."""
+    from server import exports, pages, sparql
 
-    for name in ("server.sparql", "server.pages", "server.exports"):
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        yield module.bp
+    return (sparql.bp, pages.bp, exports.bp)

@@ -8,10 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
+from rdflib.namespace import OWL, RDF, RDFS
 
+from kg.terms import number
 from kg.vocab import CKG, CKG_NS, ONTOLOGY_IRI
 from server.entities import labelled, select, val
-from server.render import Value, curie, iri_ref, local_name, number, string_literal
+from server.render import Value, curie, iri_ref, local_name, string_literal
 
 PAGE_SIZE = 50
 MAX_OFFSET = 1_000_000
@@ -237,10 +239,6 @@ def counts() -> dict[str, int]:
     return found
 
 
-def recent_attacks(limit: int = 10) -> list[Listing]:
-    return listing(INDEXES["attacks"], sort="date").rows[:limit]
-
-
 # --- ontology ------------------------------------------------------------------------------------
 
 
@@ -259,12 +257,12 @@ class Term:
 
 
 _TERM_KINDS = {
-    "http://www.w3.org/2002/07/owl#Class": "class",
-    "http://www.w3.org/2000/01/rdf-schema#Class": "class",
-    "http://www.w3.org/2002/07/owl#ObjectProperty": "object property",
-    "http://www.w3.org/2002/07/owl#DatatypeProperty": "datatype property",
-    "http://www.w3.org/2002/07/owl#AnnotationProperty": "annotation property",
-    "http://www.w3.org/1999/02/22-rdf-syntax-ns#Property": "property",
+    str(OWL.Class): "class",
+    str(RDFS.Class): "class",
+    str(OWL.ObjectProperty): "object property",
+    str(OWL.DatatypeProperty): "datatype property",
+    str(OWL.AnnotationProperty): "annotation property",
+    str(RDF.Property): "property",
 }
 _CHARACTERISTICS = ("TransitiveProperty", "FunctionalProperty", "SymmetricProperty", "InverseFunctionalProperty")
 

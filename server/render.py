@@ -9,17 +9,19 @@ import re
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
+from rdflib.namespace import RDF
 
 from kg.formats import PREFIXES
+from kg.iris import iri_problem
+from kg.terms import number  # noqa: F401 - server.entities reads figures through here
 from kg.vocab import CKG_NS
 
 MAX_SEARCH_LENGTH = 200
-_IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|\\^`]')
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 XSD = PREFIXES["xsd"]
 # Datatypes whose values read plainly; others are shown next to the value.
 _PLAIN_DATATYPES = {XSD + t for t in ("string", "integer", "nonNegativeInteger", "decimal", "double", "date", "dateTime", "gYear")}
-_PLAIN_DATATYPES.add("http://www.w3.org/1999/02/22-rdf-syntax-ns#langString")
+_PLAIN_DATATYPES.add(str(RDF.langString))
 
 
 class UnsafeTerm(ValueError):
@@ -35,12 +37,9 @@ def iri_ref(iri: str) -> str:
     Traceback (most recent call last):
     UnsafeTerm: not an IRI that can be queried
     """
-    if not iri or _IRI_FORBIDDEN.search(iri):
-        raise UnsafeTerm(f"not an IRI that can be queried: {iri[:80]!r}")
-    try:
-        ox.NamedNode(iri)  # the engine's own check: percent-encodings, code points IRIs cannot hold
-    except ValueError as exc:
-        raise UnsafeTerm(f"not a valid IRI: {exc}") from None
+    problem = iri_problem(iri)
+    if problem:
+        raise UnsafeTerm(f"not an IRI that can be queried ({problem}): {iri[:80]!r}")
     return f"<{iri}>"
 
 
@@ -115,10 +114,6 @@ class Value:
     language: str | None = None
     kind: str | None = None  # our IRI kind (attack, place...) when the IRI is ours
 
-    @property
-    def is_link(self) -> bool:
-        return self.href is not None
-
 
 def value_of(term, base: str, label=None) -> Value:
     """A :class:`Value` for a pyoxigraph term, using ``label`` (a term or str) for IRIs when given."""
@@ -137,23 +132,6 @@ def value_of(term, base: str, label=None) -> Value:
         plain = datatype is None or datatype in _PLAIN_DATATYPES
         return Value(text=term.value, datatype=None if plain else curie(datatype), language=term.language)
     return Value(text=str(term))
-
-
-def number(term) -> int | float | None:
-    """The numeric value of a literal term, or None.
-
-    >>> number(ox.Literal("25", datatype=ox.NamedNode(XSD + "integer")))
-    25
-    >>> number(ox.Literal("many")) is None
-    True
-    """
-    if not isinstance(term, ox.Literal):
-        return None
-    try:
-        as_float = float(term.value)
-    except ValueError:
-        return None
-    return int(as_float) if as_float.is_integer() else as_float
 
 
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+|\n+")

@@ -1,52 +1,17 @@
 """Shared fixtures, after the Flask tutorial: a store built from ``seeds/`` once per session, and per
 test an ``app`` over it with its ``client`` and CLI ``runner``.
 
-Tests that need more data build their own store with :func:`build_store`.
+Tests that need more data build their own store with :func:`helpers.build_store`; the helpers the
+tests share live in ``helpers.py``, never imported from here.
 """
 from __future__ import annotations
 
-import gc
 import shutil
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
-SEEDS = REPO / "seeds"
-
-
-def build_store(path: Path, *, sources=(SEEDS,), graphs: dict[str, bytes] | None = None) -> Path:
-    """A store at ``path`` with the ontology, the articles in ``sources`` and extra N-Triples ``graphs``.
-
-    The store is closed again, so an app (or a server process) can open it.
-    """
-    from kg.cli import ensure_ontology
-    from kg.ingest import ingest
-    from kg.store import open_store
-
-    store = open_store(path)
-    try:
-        ensure_ontology(store)
-        if sources:
-            summary = ingest([str(source) for source in sources], store)
-            assert not summary.rejected, summary.rejected
-        for name, data in (graphs or {}).items():
-            store.put_graph(name, data)
-    finally:
-        store.close()
-        del store
-        gc.collect()  # drop the last reference so the lock is released now
-    return path
-
-
-def graphs_from_trig(path: Path) -> dict[str, bytes]:
-    """The named graphs of a TriG file as N-Triples, ready for :func:`build_store`."""
-    import pyoxigraph as ox
-
-    graphs: dict[str, list] = {}
-    for quad in ox.parse(path=str(path), format=ox.RdfFormat.TRIG):
-        graphs.setdefault(quad.graph_name.value, []).append(quad.triple)
-    return {name: ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) for name, triples in graphs.items()}
+from helpers import build_store, close_app, make_app
 
 
 @pytest.fixture(scope="session")
@@ -73,27 +38,6 @@ def store_copy(store_dir, tmp_path) -> Path:
     copy = tmp_path / "store"
     shutil.copytree(store_dir, copy)
     return copy
-
-
-def make_app(store: Path, **config):
-    """An app in testing mode over ``store``; close it with :func:`close_app`."""
-    from server import create_app
-
-    return create_app({"TESTING": True, "STORE": str(store), **config})
-
-
-def close_app(app) -> None:
-    """Stop what the app started (query workers, snapshots) and release its store."""
-    from server import db
-
-    try:
-        from server.sparql import close_pool
-    except ModuleNotFoundError:
-        pass
-    else:
-        close_pool(app)
-    db.close_store(app)
-    gc.collect()
 
 
 @pytest.fixture

@@ -17,9 +17,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pyoxigraph as ox
-
 from kg.formats import PREFIXES
+from kg.terms import python_value
 from kg.vocab import CKG_NS
 
 REPO = Path(__file__).resolve().parent.parent
@@ -39,28 +38,6 @@ def source_of(article_file: Path) -> str:
 
 
 # --- SPARQL access ----------------------------------------------------------------------------------
-
-def python_value(term):
-    """A pyoxigraph term as a Python value: IRIs and strings as ``str``, integers as ``int``,
-    decimals and doubles as ``float``, dates as their ISO text.
-
-    >>> python_value(ox.Literal("25", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#nonNegativeInteger")))
-    25
-    """
-    if term is None:
-        return None
-    if isinstance(term, ox.Literal):
-        kind = term.datatype.value.rsplit("#", 1)[-1]
-        try:
-            if kind in {"integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger", "unsignedInt"}:
-                return int(term.value)
-            if kind in {"decimal", "double", "float"}:
-                return float(term.value)
-        except ValueError:
-            return term.value
-        return term.value
-    return term.value
-
 
 def select(store, sparql: str) -> list[dict]:
     """Rows of a SELECT query (common prefixes predeclared) as dicts of Python values."""

@@ -2,7 +2,7 @@
 
 The fixture's entity IRIs are relative and resolved against :data:`BASE`, a host that is *not*
 the one the test client talks to, so every test also checks that request URLs map onto the
-configured base. The app comes and goes through ``conftest.make_app``/``close_app``.
+configured base. The app comes and goes through ``helpers.make_app``/``close_app``.
 """
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ def pages_store_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def pages_app(pages_store_dir):
-    from conftest import close_app, make_app
+    from helpers import close_app, make_app
 
     app = make_app(pages_store_dir, BASE_IRI=BASE)
     yield app

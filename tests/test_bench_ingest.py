@@ -39,3 +39,13 @@ def test_medians_peaks_and_ratio_against_the_baseline():
     assert result[1]["peak_rss_mb"] == 300.0 and result[1]["ratio_vs_baseline"] == 1.0
     assert result[2]["median_articles_per_second"] == 20.0 and result[2]["ratio_vs_baseline"] == 2.5
     assert result[2]["median_triples_per_second"] == 200.0
+
+
+def test_the_evaluation_folder_comes_from_the_option_then_kg_eval_dir_then_beside_the_repository(monkeypatch, tmp_path):
+    from common import REPO, eval_dir
+
+    monkeypatch.setenv("KG_EVAL_DIR", str(tmp_path / "env"))
+    assert eval_dir(tmp_path / "option") == tmp_path / "option"
+    assert eval_dir() == tmp_path / "env"
+    monkeypatch.delenv("KG_EVAL_DIR")
+    assert eval_dir() == REPO.parent / "shared" / "eval"

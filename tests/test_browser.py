@@ -2,28 +2,17 @@
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
+from helpers import REPO, chromium, free_port, headless_chromium
 from pages_fixtures import BASE, load_fixture
 
 pytestmark = pytest.mark.slow
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
-REPO = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_for_port(port: int, process: subprocess.Popen, timeout: float = 30) -> None:
@@ -46,7 +35,7 @@ def served(tmp_path):
     port = free_port()
     env = {**os.environ, "KG_BASE_IRI": BASE, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
     process = subprocess.Popen(
-        [sys.executable, "-m", "kg.cli", "serve", "--store", str(store), "--port", str(port)],
+        [sys.executable, "-m", "conflict_kg", "serve", "--store", str(store), "--port", str(port)],
         cwd=tmp_path,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -66,27 +55,16 @@ def served(tmp_path):
 
 @pytest.fixture()
 def browser(tmp_path):
-    if not (shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER)):
-        pytest.skip(f"headless Chromium needs {CHROMIUM} and {CHROMEDRIVER} (Debian packages chromium, chromium-driver)")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
+    if chromium() is None:
+        pytest.skip("headless Chromium needs chromium and chromedriver on PATH (Debian packages chromium, chromium-driver)")
+    driver = headless_chromium(
         "--disable-quic",
         "--no-first-run",
         "--disable-component-update",
         "--disable-sync",
         "--window-size=1280,1600",
         f"--user-data-dir={tmp_path / 'chromium-profile'}",
-    ):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    )
     driver.set_page_load_timeout(30)
     try:
         yield driver

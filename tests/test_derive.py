@@ -141,7 +141,7 @@ def test_the_derived_figure_goes_when_its_sources_go(store):
 
 
 def test_the_attack_page_shows_each_article_report_beside_the_claims(articles, tmp_path):
-    from conftest import close_app, make_app
+    from helpers import close_app, make_app
 
     from kg.config import base_iri
 

@@ -17,7 +17,7 @@ import rdflib
 from click.testing import CliRunner
 from rdflib.compare import isomorphic
 
-from conftest import close_app, make_app
+from helpers import close_app, make_app
 from kg.cli import cli
 from kg.config import base_iri
 from kg.events import COLUMNS
@@ -174,7 +174,7 @@ def test_void_describes_the_dataset(served, seed_store):
     _, client, _ = served
     response = client.get("/.well-known/void")
     assert response.status_code == 200 and response.mimetype == "text/turtle"
-    void = rdflib.Namespace("http://rdfs.org/ns/void#")
+    void = rdflib.namespace.VOID
     graph = rdflib.Graph().parse(data=response.data, format="turtle")
     dataset = graph.value(predicate=rdflib.RDF.type, object=void.Dataset)
     triples = int(next(iter(seed_store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"].value)

@@ -2,7 +2,7 @@
 and describes alike ("X, who heads the health department") are one actor; unrelated people are not."""
 from __future__ import annotations
 
-from extract_helpers import run
+from helpers import run
 
 
 def speakers(x) -> list:

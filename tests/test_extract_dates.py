@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from rdflib.namespace import RDFS, SKOS
 
-from extract_helpers import run
+from helpers import run
 from kg.extract.dates import DateMention, choose_anchor, find_date_mentions, numeric_order, resolve_expression
 from kg.rdf import to_rdf
 from kg.sources import Article

@@ -1,6 +1,6 @@
 """Gazetteer disambiguation, regions, facilities, actor resolution and coreference."""
 from kg.extract.gazetteer import gazetteer
-from tests.extract_helpers import labels_of, run
+from helpers import labels_of, run
 
 
 def test_damascus_is_syrian_in_a_syrian_context_and_american_in_an_american_one():

@@ -2,7 +2,7 @@
 import pytest
 
 from kg.extract.figures import number_value
-from tests.extract_helpers import attacks_of, label, labels_of, run
+from helpers import attacks_of, label, labels_of, run
 
 PUB = {"published": "2016-05-14"}  # a Saturday
 

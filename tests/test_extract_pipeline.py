@@ -2,6 +2,8 @@
 import pytest
 from rdflib.compare import isomorphic
 
+from kg.extract.attacks import find_attacks
+from kg.extract.nlp import parse_states
 from kg.extract.pipeline import PIPELINE_CFG, configured_pipeline, pipeline_path, read_config
 from kg.rdf import to_rdf
 from kg.sources import Article
@@ -9,21 +11,48 @@ from kg.sources import Article
 
 def test_components_run_in_the_configured_order():
     names = [name for name, _ in configured_pipeline()]
-    assert names == read_config(PIPELINE_CFG)
+    assert names == [name for name, _ in read_config(PIPELINE_CFG)]
     assert names.index("boilerplate") < names.index("parse-learned") < names.index("learned-attacks") < names.index("learned-claims")
 
 
 def test_the_rules_baseline_runs_in_its_configured_order():
     names = [name for name, _ in configured_pipeline(pipeline_path("rules"))]
-    assert names == read_config(pipeline_path("rules"))
+    assert names == [name for name, _ in read_config(pipeline_path("rules"))]
     assert names.index("boilerplate") < names.index("parse") < names.index("attacks") < names.index("claims")
 
 
-def test_an_unknown_component_is_an_error_naming_the_file(tmp_path):
+def test_a_step_runs_the_function_its_line_names():
+    steps = dict(configured_pipeline(pipeline_path("rules")))
+    assert steps["attacks"] is find_attacks and steps["parse"].batch is parse_states
+
+
+BOILERPLATE = "boilerplate kg.extract.boilerplate:mark_boilerplate"
+BAD_PIPELINES = {  # what a pipeline file says → the error that names its fault
+    "an unknown step": ([BOILERPLATE, "parse kg.extract.nlp:parse  # spaCy", "no_such_step kg.extract.nlp:no_such_function"],
+                        "pipeline.cfg: unknown extraction step 'no_such_step'"),
+    "a line without its function": (["# steps", "boilerplate"], "pipeline.cfg:2: a step is its name and the module:function"),
+    "a function not declared a step": (["text kg.extract.boilerplate:segment_text"],
+                                       "segment_text .step 'text'. is not declared an extraction step"),
+    "a step before what it requires": ([BOILERPLATE, "actors kg.extract.actors:resolve_actors"],
+                                       "step 'actors' requires places, sentences, which no step before it assigns"),
+    "a step listed twice": ([BOILERPLATE, BOILERPLATE], "step 'boilerplate' is listed twice"),
+}
+
+
+@pytest.mark.parametrize("fault", BAD_PIPELINES)
+def test_a_faulty_pipeline_file_is_an_error_naming_the_file_and_the_fault(tmp_path, fault):
+    lines, message = BAD_PIPELINES[fault]
     cfg = tmp_path / "pipeline.cfg"
-    cfg.write_text("boilerplate\nparse  # spaCy\nno_such_step\n")
-    with pytest.raises(ValueError, match="pipeline.cfg.*no_such_step"):
+    cfg.write_text("\n".join(lines) + "\n")
+    with pytest.raises(ValueError, match=message):
         configured_pipeline(cfg)
+
+
+def test_every_shipped_step_declares_what_it_requires_and_assigns():
+    for path in (pipeline_path("learned"), pipeline_path("rules")):
+        for name, func in configured_pipeline(path):
+            assert func.assigns, name
+            assert func.requires or name == "boilerplate", name
 
 
 def test_extraction_is_deterministic():
@@ -53,16 +82,19 @@ def test_articles_extracted_together_get_what_each_gets_alone():
 @pytest.fixture
 def places_fail_on_afrin(monkeypatch):
     """The places step raises on any article naming Afrin."""
-    from kg.extract import pipeline
+    import functools
 
-    resolve = pipeline._REGISTRY["places"]
+    from kg.extract import pipeline, places
 
+    resolve = places.resolve_places
+
+    @functools.wraps(resolve)  # keeps its declaration: requires, assigns
     def fails_on_afrin(state):
         if "Afrin" in state.text:
             raise RuntimeError("broken")
         resolve(state)
 
-    monkeypatch.setitem(pipeline._REGISTRY, "places", fails_on_afrin)
+    monkeypatch.setattr(places, "resolve_places", fails_on_afrin)
     pipeline._load_pipeline.cache_clear()
     yield
     monkeypatch.undo()

@@ -5,7 +5,7 @@ import pytest
 
 from kg.extract.boilerplate import segment_text
 from kg.extract.dates import find_dates, resolve_expression, resolve_weekday
-from tests.extract_helpers import run
+from helpers import run
 
 PAGE = """This article is more than 3 years old.
 

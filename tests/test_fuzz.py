@@ -17,7 +17,7 @@ from urllib.parse import quote
 import pyoxigraph as ox
 import pytest
 
-from conftest import build_store, close_app, graphs_from_trig, make_app
+from helpers import build_store, close_app, graphs_from_trig, make_app
 from server.sparql_text import MAX_NESTING, forbidden_operation
 
 SEED = int(os.environ.get("KG_FUZZ_SEED", "13"))

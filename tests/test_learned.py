@@ -9,7 +9,8 @@ import pytest
 
 from kg.extract import learned
 from kg.extract.learned import CUE_KEY, TRIGGER_KEY, load_components
-from kg.extract.nlp import english_pipeline, load_learned_model
+from kg.extract.learned_parse import load_learned_model
+from kg.extract.nlp import english_pipeline
 
 SHARED_TRAIN = Path(__file__).resolve().parents[2] / "shared" / "eval" / "train"
 
@@ -49,7 +50,7 @@ def test_peaceful_news_has_no_trigger(nlp):
 
 
 def test_a_political_attack_is_not_an_armed_attack():
-    from extract_helpers import run
+    from helpers import run
 
     x = run("Trump attacked Clinton over her emails during the debate in St. Louis on Sunday night.")
     assert x.attacks == []
@@ -201,7 +202,7 @@ def test_a_trigger_gets_the_class_its_words_and_instrument_name(english, text, t
 
 
 def test_learned_pipeline_end_to_end_finds_the_attack_and_its_source():
-    from extract_helpers import run
+    from helpers import run
 
     x = run("Syrian government warplanes bombed a bakery in Raqqa on Saturday, killing 25 people, "
             "the Syrian Observatory for Human Rights said.", published="2014-09-06")

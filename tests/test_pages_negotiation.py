@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import json
 
+import pyoxigraph as ox
 import pytest
 import rdflib
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDFS
 
-from pages_fixtures import BASE, pages_app, pages_client, pages_store_dir  # noqa: F401 - fixtures
+from pages_fixtures import BASE, fixture_quads, pages_app, pages_client, pages_store_dir  # noqa: F401 - fixtures
 
 CKG = rdflib.Namespace("https://w3id.org/ckg/ontology#")
 ATTACK = "/id/attack/raqqa-bakery-2014-09-06"
@@ -103,8 +104,6 @@ def test_request_host_maps_to_configured_base(pages_client):
 
 
 def test_every_entity_in_the_fixture_dereferences(pages_client):
-    from pages_fixtures import fixture_quads
-
     subjects = {q.subject.value for q in fixture_quads() if q.subject.value.startswith(BASE)}
     subjects |= {q.graph_name.value for q in fixture_quads() if q.graph_name.value.startswith(BASE)}
     assert len(subjects) > 20
@@ -148,7 +147,9 @@ def test_named_graph_downloads_keep_the_graph_name(pages_client):
     assert (rdflib.URIRef(BASE + "article/a2"), None, None) not in named
     nquads = pages_client.get("/id/graph/article-a1.nq")
     assert nquads.mimetype == "application/n-quads"
-    assert all(line.endswith(f"<{graph_iri}> .") for line in nquads.get_data(as_text=True).splitlines())
+    served = list(ox.parse(nquads.get_data(), format=ox.RdfFormat.N_QUADS))
+    assert {q.graph_name.value for q in served} == {graph_iri}  # under its name
+    assert len(served) == len([q for q in fixture_quads() if q.graph_name.value == graph_iri])  # the graph, whole
 
 
 def test_ontology_turtle_by_accept_and_suffix(pages_client):

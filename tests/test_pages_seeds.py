@@ -25,7 +25,7 @@ def seeds_client(tmp_path_factory):
         env=env, capture_output=True, text=True, timeout=600, cwd=store.parent,
     )
     assert result.returncode == 0, result.stderr[-2000:]
-    from conftest import close_app, make_app
+    from helpers import close_app, make_app
 
     app = make_app(store, BASE_IRI=SEED_BASE)
     yield app.test_client()

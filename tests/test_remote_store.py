@@ -1,27 +1,19 @@
 """The same ingest and query path against a remote SPARQL 1.1 server (Oxigraph's, on loopback)."""
-import shutil
 import socket
 import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from helpers import free_port, oxigraph_cli
 from kg.cli import cli
 
-OXIGRAPH = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+OXIGRAPH = oxigraph_cli()
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(not Path(OXIGRAPH).exists(), reason="the oxigraph server CLI (PyPI: oxigraph) is not installed"),
+    pytest.mark.skipif(OXIGRAPH is None, reason="the oxigraph server CLI (PyPI: oxigraph) is not installed"),
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from conftest import build_store, close_app, graphs_from_trig, make_app
+from helpers import build_store, close_app, graphs_from_trig, make_app
 from test_sparql_safety import listener, was_contacted
 
 DATA = Path(__file__).parent / "data" / "sparql-sample.trig"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from conftest import build_store, close_app, graphs_from_trig, make_app
+from helpers import build_store, close_app, graphs_from_trig, make_app
 
 DATA = Path(__file__).parent / "data" / "sparql-sample.trig"
 ATTACKS, CLAIMS = "urn:test:graph:attacks", "urn:test:graph:claims"

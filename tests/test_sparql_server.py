@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -15,7 +14,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from conftest import REPO, build_store, graphs_from_trig
+from helpers import REPO, build_store, chromium, free_port, graphs_from_trig, headless_chromium, oxigraph_cli
 from test_sparql_safety import listener, service_query, was_contacted
 
 pytestmark = pytest.mark.slow
@@ -25,16 +24,10 @@ ATTACK = "http://localhost:5000/id/attack/market-strike"
 TIMEOUT = 3.0
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def start_server(store: Path, *options: str) -> tuple[subprocess.Popen, str]:
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "kg.cli", "serve", "--store", str(store), "--port", str(port), *options],
+        [sys.executable, "-m", "conflict_kg", "serve", "--store", str(store), "--port", str(port), *options],
         env=dict(os.environ, PYTHONPATH=str(REPO)),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -157,7 +150,7 @@ def test_runaway_query_stopped_while_a_small_one_answers(server):
 def test_a_second_server_on_the_same_store_is_refused(server):
     port = free_port()
     completed = subprocess.run(
-        [sys.executable, "-m", "kg.cli", "serve", "--store", str(server[1]), "--port", str(port)],
+        [sys.executable, "-m", "conflict_kg", "serve", "--store", str(server[1]), "--port", str(port)],
         env=dict(os.environ, PYTHONPATH=str(REPO)), capture_output=True, text=True, timeout=60,
     )
     assert completed.returncode != 0
@@ -179,20 +172,13 @@ def test_stopping_the_server_removes_workers_and_snapshots(tmp_path):
     assert not list(tmp_path.glob(".store-snapshots-*"))
 
 
-@pytest.mark.skipif(not (Path("/usr/bin/chromium").exists() and Path("/usr/bin/chromedriver").exists()),
-                    reason="needs the Debian packages chromium and chromium-driver")
+@pytest.mark.skipif(chromium() is None, reason="needs chromium and chromedriver on PATH (Debian: chromium, chromium-driver)")
 def test_query_page_in_a_browser(server, tmp_path):
     """Load an example, run it, and follow the results table's links into the linked-data pages."""
-    from selenium import webdriver
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for argument in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                     "--window-size=1300,1000"):
-        options.add_argument(argument)
-    browser = webdriver.Chrome(options=options, service=webdriver.ChromeService(executable_path="/usr/bin/chromedriver"))
+    browser = headless_chromium("--window-size=1300,1000")
     try:
         browser.get(server[0] + "/sparql")
         highlighted = browser.find_elements(By.CSS_SELECTOR, "#sparql-highlight .sq-k")
@@ -211,8 +197,8 @@ def test_query_page_in_a_browser(server, tmp_path):
 
 def test_endpoint_over_a_remote_store(tmp_path):
     """`kg serve --store http://…` answers from another SPARQL server (here Oxigraph's own)."""
-    oxigraph = Path(sys.executable).parent / "oxigraph"
-    if not oxigraph.exists():
+    oxigraph = oxigraph_cli()
+    if oxigraph is None:
         pytest.skip("needs the oxigraph server (PyPI package oxigraph)")
     store = build_store(tmp_path / "store", sources=(), graphs=graphs_from_trig(DATA))
     port = free_port()

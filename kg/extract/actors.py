@@ -9,14 +9,15 @@ against the list ("Barak Obama" → Barack Obama), post authors and their handle
 from __future__ import annotations
 
 import difflib
-import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from kg.extract.gazetteer import gazetteer, normalise
+from kg.extract.mentions import add_actor_ref, most_salient
 from kg.extract.model import Entity, Ref, Sentence, State
-from kg.extract.pipeline import DATA_DIR, component
+from kg.extract.step import step
+from kg.resources import data_json
 
 FORCE_NOUNS = {
     "force", "forces", "military", "troop", "troops", "army", "government", "regime", "jet", "warplane", "aircraft",
@@ -50,7 +51,7 @@ class Catalog:
     """The curated actor list, with a token matcher over its names and aliases."""
 
     def __init__(self) -> None:
-        data = json.loads((DATA_DIR / "actors.json").read_text(encoding="utf-8"))
+        data = data_json("actors.json")
         self.entries = [CatalogEntry(**{k: v for k, v in item.items() if k in CatalogEntry.__dataclass_fields__}) for item in data["actors"]]
         self.by_name = {e.name: e for e in self.entries}
         self.state_of = {e.state_of: e for e in self.entries if e.state_of}
@@ -126,20 +127,11 @@ def state_actor(state: State, cc: str) -> Entity:
     return state.add_entity(Entity("actor", f"{country} state forces", f"{country} state forces", {"StateActor"}, props={"country": cc}))
 
 
-def add_actor_ref(state: State, sentence: Sentence, entity: Entity, start: int, end: int, confidence: float, how: str) -> Ref:
-    """Record that tokens ``start:end`` of ``sentence`` name ``entity``."""
-    span = sentence.span.doc[start:end]
-    offsets = sentence.offsets(span)
-    entity.add_mention(offsets, span.text, confidence)
-    ref = Ref(offsets, "actor", entity.key, sentence.index, (start, end), how)
-    return state.add_ref(ref)
-
-
 def _free(state: State, sentence: Sentence, start: int, end: int) -> bool:
     return not state.covered(sentence.offsets(sentence.span.doc[start:end]), sentence.index) if end > start else False
 
 
-@component("actors")
+@step(requires=["sentences", "places"], assigns=["actors"])
 def resolve_actors(state: State) -> None:
     for sentence in state.sentences:
         _curated(state, sentence)
@@ -247,8 +239,6 @@ def _demonym_phrases(state: State, sentence: Sentence) -> None:
 
 def _government_phrases(state: State, sentence: Sentence) -> None:
     """"a government helicopter", "regime forces": the state forces of the article's country."""
-    from kg.extract.coref import most_salient
-
     for tok in sentence.span:
         if tok.lower_ not in ("government", "regime", "pro-government") or tok.dep_ not in ("amod", "compound", "nmod"):
             continue

@@ -14,84 +14,28 @@ from kg.extract.actors import state_actor
 from kg.extract.dates import find_date_mentions, parse_iso, resolve_expression
 from kg.extract.figures import PEOPLE_WORDS
 from kg.extract.gazetteer import gazetteer
+from kg.extract.mentions import add_actor_ref
 from kg.extract.model import Attack, Entity, Sentence, State
-from kg.extract.pipeline import component
+from kg.extract.step import step
+from kg.resources import data_json
 
-# lemma -> (type, strong); "strong" triggers need no further evidence of armed conflict
-NOUN_TRIGGERS = {
-    "airstrike": ("Airstrike", True), "air-strike": ("Airstrike", True), "bombardment": ("Airstrike", True),
-    "strike": ("Attack", False), "attack": ("Attack", False), "raid": ("Raid", False), "assault": ("Attack", False),
-    "offensive": ("Attack", False), "massacre": ("Attack", True), "ambush": ("Ambush", True),
-    "bombing": ("Bombing", True), "bomb": ("Bombing", False), "explosion": ("Bombing", False), "blast": ("Bombing", False),
-    "ied": ("Bombing", True), "bomber": ("Bombing", True),
-    "shelling": ("Shelling", True), "artillery": ("Shelling", False), "mortar": ("Shelling", False), "shell": ("Shelling", False),
-    "missile": ("MissileStrike", False), "rocket": ("MissileStrike", False),
-    "beheading": ("Execution", True), "execution": ("Execution", False), "assassination": ("Attack", True),
-    "clash": ("ArmedClash", False), "fighting": ("ArmedClash", False), "battle": ("ArmedClash", False),
-    "firefight": ("ArmedClash", True), "gunfight": ("ArmedClash", True), "skirmish": ("ArmedClash", False),
-    "shooting": ("Shooting", False), "gunfire": ("Shooting", False), "weapon": ("Attack", False),
-}
-WEAPONS = {"missile", "rocket", "bomb", "artillery", "mortar", "shell", "weapon"}
-WEAPON_USE = {"use", "deploy", "launch", "drop", "fire", "unleash", "employ"}
-VERB_TRIGGERS = {
-    "bomb": ("Bombing", True), "shell": ("Shelling", True), "behead": ("Execution", True), "execute": ("Execution", False),
-    "attack": ("Attack", False), "strike": ("Attack", False), "hit": ("Attack", False), "target": ("Attack", False),
-    "pound": ("Attack", False), "bombard": ("Airstrike", True), "raid": ("Raid", False), "ambush": ("Ambush", True),
-    "shoot": ("Shooting", False), "explode": ("Bombing", False), "detonate": ("Bombing", False), "clash": ("ArmedClash", False),
-    "assassinate": ("Attack", True), "storm": ("Attack", False), "blow": ("Bombing", True),
-    "fight": ("ArmedClash", False), "battle": ("ArmedClash", False),
-}
-MODIFIER_TYPES = {
-    "air": "Airstrike", "aerial": "Airstrike", "drone": "Airstrike", "jet": "Airstrike", "warplane": "Airstrike",
-    "missile": "MissileStrike", "rocket": "MissileStrike", "ballistic": "MissileStrike",
-    "chemical": "ChemicalAttack", "gas": "ChemicalAttack", "sarin": "ChemicalAttack", "chlorine": "ChemicalAttack", "poison": "ChemicalAttack",
-    "suicide": "Bombing", "car": "Bombing", "roadside": "Bombing", "barrel": "Bombing", "bomb": "Bombing",
-    "artillery": "Shelling", "mortar": "Shelling", "tank": "Shelling",
-}
-INSTRUMENT_TYPES = {
-    "missile": "MissileStrike", "rocket": "MissileStrike", "jet": "Airstrike", "warplane": "Airstrike", "aircraft": "Airstrike",
-    "plane": "Airstrike", "helicopter": "Airstrike", "drone": "Airstrike", "artillery": "Shelling", "mortar": "Shelling",
-    "shell": "Shelling", "tank": "Shelling", "bomb": "Bombing", "explosive": "Bombing", "gas": "ChemicalAttack",
-}
-LIGHT_VERBS = {
-    "launch", "carry", "conduct", "mount", "stage", "ramp", "step", "intensify", "use", "drop", "fire", "order",
-    "unleash", "continue", "begin", "resume", "escalate", "execute", "perform", "plant", "detonate", "claim",
-}
-HYPOTHETICAL = {"consider", "plan", "threaten", "vow", "prepare", "propose", "urge", "call", "seek", "want", "weigh", "warn", "fear", "avoid", "deny", "oppose"}
-CONFLICT_WORDS = {
-    "military", "militant", "rebel", "troop", "soldier", "army", "jihadist", "insurgent", "fighter", "gunman", "weapon",
-    "missile", "rocket", "bomb", "explosive", "artillery", "mortar", "airstrike", "terrorist", "kill", "dead", "wound",
-    "casualty", "civilian", "warplane", "combat", "militia", "shelling", "bombing", "air", "armed", "war", "jet",
-    "terrorist", "terror", "terrorism", "explosive", "victim", "injure", "attacker", "assailant", "gunfire", "bomber",
-    "blast", "explosion", "massacre", "hostage", "die", "death",
-}
-HARD_CONFLICT = {
-    "warplane", "militant", "rebel", "troop", "soldier", "missile", "artillery", "mortar", "airstrike", "jihadist",
-    "insurgent", "gunman", "shelling", "militia", "helicopter gunship",
-}
-_MONEY = {"price", "share", "stock", "tariff", "trade", "profit", "sale", "earnings", "inflation", "rate", "growth", "dollar", "bond"}
+# The word lists live in kg/data/attack-words.json, each described there under "about".
+_WORDS = data_json("attack-words.json")
+NOUN_TRIGGERS = {lemma: tuple(entry) for lemma, entry in _WORDS["noun_triggers"].items()}  # lemma → (class, strong)
+VERB_TRIGGERS = {lemma: tuple(entry) for lemma, entry in _WORDS["verb_triggers"].items()}
+MODIFIER_TYPES: dict[str, str] = _WORDS["modifier_types"]
+INSTRUMENT_TYPES: dict[str, str] = _WORDS["instrument_types"]
+WEAPONS, WEAPON_USE, LIGHT_VERBS, HYPOTHETICAL = (set(_WORDS[k]) for k in ("weapons", "weapon_use", "light_verbs", "hypothetical"))
+CONFLICT_WORDS, HARD_CONFLICT, _MONEY = (set(_WORDS[k]) for k in ("conflict_words", "hard_conflict", "money_words"))
 NON_CONFLICT = {  # senses of ambiguous triggers outside armed conflict, told by words in the sentence
-    "strike": {"union", "worker", "wage", "striker", "pay", "employee", "picket", "walkout", "protest", "shutdown", "hunger"} | _MONEY,
-    "battle": {"takeover", "bid", "proxy", "court", "legal", "lawsuit", "custody"} | _MONEY,
-    "fight": {"inflation", "court", "legal", "lawsuit", "bid", "takeover"} | _MONEY,
-    "fighting": {"inflation", "court", "legal", "lawsuit", "bid", "takeover"} | _MONEY,
-    "target": _MONEY | {"goal", "output", "production", "budget", "sanction", "audience", "voter", "campaign", "ad"},
-    "hit": _MONEY | {"record", "low", "high", "sanction", "song", "box", "chart"},
-    "attack": _MONEY | {"heart", "panic", "asthma", "cyber", "criticism"}, "raid": _MONEY | {"bear", "dawn", "corporate", "police"},
-    "explosion": {"gas", "boiler", "factory", "mine", "plant", "refinery", "accident", "leak", "activity", "growth"} | _MONEY,
-    "blast": {"gas", "boiler", "factory", "mine", "plant", "refinery", "accident", "leak", "furnace"} | _MONEY,
-    "shoot": {"film", "movie", "photo", "video", "scene"}, "execute": _MONEY | {"order", "contract", "plan", "agreement", "deal", "trade"},
-    "execution": _MONEY | {"order", "contract", "plan", "strategy", "deal", "trade"}, "offensive": {"charm", "diplomatic", "sales", "marketing"},
-    "assault": {"sexual", "sexually", "rape"}, "storm": {"weather", "rain", "snow", "wind", "hurricane", "tropical"},
+    lemma: set(entry["words"]) | (_MONEY if entry["money_words"] else set()) for lemma, entry in _WORDS["non_conflict"].items()
 }
-PAST_CUES = {"recent", "previous", "past", "earlier", "former", "last", "accuse", "allege", "previously"}
-LOCATIVE = {"in", "near", "across", "outside", "around", "at", "inside", "throughout", "into", "on", "over"}
-DATE_BLOCKERS = {"since", "until", "till", "before", "by", "over", "for", "within", "during", "through", "from", "after"}
-ANAPHOR_WORDS = ("strike", "attack", "airstrike", "raid", "bombing", "shelling", "blast", "explosion", "assault", "bombardment")
-FAMILIES = {"Attack": "Attack", "Raid": "Attack"}
+PAST_CUES, LOCATIVE, DATE_BLOCKERS = (set(_WORDS[k]) for k in ("past_cues", "locative", "date_blockers"))
+ANAPHOR_WORDS = tuple(_WORDS["anaphor_words"])
+FAMILIES: dict[str, str] = _WORDS["families"]
 
 
-@component("attacks")
+@step(requires=["sentences", "actors", "places"], assigns=["attacks"])
 def find_attacks(state: State) -> None:
     reference = parse_iso(state.meta.get("published"))
     mentions = []
@@ -270,8 +214,6 @@ def _actor_keys(state: State, sentence: Sentence, tok, deep: bool = False) -> li
 
 
 def _note_demonym(state: State, sentence: Sentence, node, entity: Entity) -> None:
-    from kg.extract.actors import add_actor_ref
-
     add_actor_ref(state, sentence, entity, node.i, node.i + 1, 0.8, "demonym")
 
 
@@ -403,8 +345,6 @@ def _victims(state: State, sentence: Sentence, tok) -> list[str]:
 
 
 def _victim_group(state: State, sentence: Sentence, noun) -> Entity:
-    from kg.extract.actors import add_actor_ref
-
     tokens = [t for t in noun.subtree if t.dep_ != "det" and t.pos_ != "PUNCT"]
     start, end = min(t.i for t in tokens), max(t.i for t in tokens) + 1
     if end - start > 6:

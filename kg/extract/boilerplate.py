@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from kg.extract.model import Segment, State
-from kg.extract.pipeline import component
+from kg.extract.step import step
 
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 LINE_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
@@ -93,6 +93,6 @@ def classify_line(line: str, start: int, end: int) -> Segment:
     return Segment(start, end, "body")
 
 
-@component("boilerplate")
+@step(requires=["text"], assigns=["segments"])
 def mark_boilerplate(state: State) -> None:
     state.segments = segment_text(state.text)

@@ -6,9 +6,10 @@ been accused of", "reportedly") → an unnamed source, and an embedded post → 
 """
 from __future__ import annotations
 
-from kg.extract.coref import most_salient, resolve_described_speakers
+from kg.extract.coref import resolve_described_speakers
+from kg.extract.mentions import add_actor_ref, most_salient, unnamed_source
 from kg.extract.model import Claim, Entity, Sentence, State
-from kg.extract.pipeline import component
+from kg.extract.step import step
 
 SAY_VERBS = {
     "say", "claim", "report", "state", "announce", "confirm", "tell", "add", "allege", "deny", "warn", "estimate",
@@ -25,7 +26,7 @@ SPOKESPEOPLE = {"official", "spokesman", "spokeswoman", "spokesperson", "source"
 PRONOUN_TYPES = {"he": "Person", "she": "Person", "it": "Organization", "they": "Organization"}
 
 
-@component("claims")
+@step(requires=["sentences", "actors", "figures", "attacks"], assigns=["claims"])
 def find_claims(state: State) -> None:
     for sentence in state.sentences:
         if sentence.segment.kind == "tweet":
@@ -110,7 +111,7 @@ def _source_of(state: State, sentence: Sentence, phrase) -> str | None:
         ref = state.ref_at(sentence.index, node.i, "place")
         place = state.entity("place", ref.key) if ref else None
         if place and "Country" in place.types and phrase.lemma_.lower() in STATE_SOURCE_NOUNS:
-            from kg.extract.actors import add_actor_ref, state_actor
+            from kg.extract.actors import state_actor
 
             actor = state_actor(state, place.props["cc"])
             add_actor_ref(state, sentence, actor, ref.tokens[0], phrase.i + 1, 0.8, "country-organ")
@@ -129,8 +130,6 @@ def _source_of(state: State, sentence: Sentence, phrase) -> str | None:
 
 def _described_source(state: State, sentence: Sentence, noun) -> Entity:
     """"activists", "a military source": an unnamed actor described by the phrase."""
-    from kg.extract.actors import add_actor_ref
-
     tokens = [t for t in noun.subtree if t.i <= noun.i and t.dep_ not in ("det", "punct")]
     start = min(t.i for t in tokens)
     label = sentence.span.doc[start:noun.i + 1].text
@@ -145,13 +144,6 @@ def _described_source(state: State, sentence: Sentence, noun) -> Entity:
 def _introduces_another(noun) -> bool:
     """An indefinite singular description ("a doctor", "another doctor") introduces a new person."""
     return noun.tag_ == "NN" and any(c.dep_ == "det" and c.lower_ in ("a", "an", "another") for c in noun.children)
-
-
-def unnamed_source(state: State, sentence: Sentence, cue) -> Entity:
-    """The article's one unnamed source: whoever accuses or reports without being named."""
-    entity = state.add_entity(Entity("actor", f"{state.article_key}-unnamed-source", "unnamed source", set(), props={"unnamed": True}))
-    entity.add_mention(sentence.offsets(cue), "", 0.6)
-    return entity
 
 
 def _main_entity(state: State, sentence: Sentence, source: str) -> str | None:

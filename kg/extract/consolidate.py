@@ -7,14 +7,15 @@ store consolidates attacks across articles in ``kg.derive``.
 """
 from __future__ import annotations
 
+from kg.extract.mentions import unnamed_source
 from kg.extract.model import Attack, Claim, State
-from kg.extract.pipeline import component
+from kg.extract.step import step
 
 OPERATED_MARKERS = {"run", "controlled", "held", "operated", "owned", "managed", "backed"}
 FIGURE_REACH = 5  # sentences after an attack's last mention that may still report its toll
 
 
-@component("consolidate")
+@step(requires=["attacks", "claims", "figures", "places"], assigns=["consolidated"])
 def consolidate(state: State) -> None:
     _attach_figures(state)
     _attach_claims(state)
@@ -148,8 +149,6 @@ def _lemma_of(state: State, claim: Claim) -> str:
 def _passing_attacks_as_claims(state: State) -> None:
     """A past event mentioned in passing is asserted only through a claim: by its source if the
     sentence names one, else by the article's unnamed source."""
-    from kg.extract.claims import unnamed_source
-
     for index, attack in enumerate(state.attacks):
         if not attack.passing or any(index in c.attacks for c in state.claims):
             continue

@@ -13,9 +13,9 @@ run by the claims component once every speaker is known. The description stays a
 """
 from __future__ import annotations
 
-from kg.extract.actors import add_actor_ref
+from kg.extract.mentions import add_actor_ref, most_salient
 from kg.extract.model import Entity, Sentence, State
-from kg.extract.pipeline import component
+from kg.extract.step import step
 
 ARMED_GROUP_NOUNS = {"group", "militant", "insurgent", "jihadist", "extremist", "terrorist", "militia", "organisation", "organization"}
 BARE_PLURALS = {"militants", "insurgents", "jihadists", "extremists", "terrorists"}
@@ -23,7 +23,7 @@ STATE_NOUNS = {"government", "regime", "authorities"}
 MONITOR_WORDS = {"monitor", "monitoring", "watchdog", "observatory", "rights"}
 
 
-@component("coreference")
+@step(requires=["sentences", "actors", "places"], assigns=["descriptions"])
 def resolve_descriptions(state: State) -> None:
     for sentence in state.sentences:
         for tok in sentence.span:
@@ -70,22 +70,6 @@ def _based_place(state: State, sentence: Sentence, start: int, end: int) -> str 
                 if ref:
                     return ref.key
     return None
-
-
-def most_salient(state: State, sent: int, actor_type: str) -> Entity | None:
-    """The actor of ``actor_type`` mentioned most often up to sentence ``sent`` (ties: most recent)."""
-    scores: dict[str, list[int]] = {}
-    for ref in state.refs:
-        if ref.kind != "actor" or ref.sent > sent or ref.sent < 0:
-            continue
-        entity = state.entity("actor", ref.key)
-        if entity and actor_type in entity.types:
-            count, _last = scores.get(ref.key, [0, -1])
-            scores[ref.key] = [count + 1, max(_last, ref.span[0])]
-    if not scores:
-        return None
-    key = max(scores, key=lambda k: tuple(scores[k]))
-    return state.entity("actor", key)
 
 
 def _monitor(state: State, sent: int, based: str | None) -> Entity | None:
@@ -170,8 +154,8 @@ def _named_match(state: State, ref, taken: set[str]) -> Entity | None:
     if role is None:
         return None  # "a number of experts": no one person's role
     speakers_here = {c.source for c in state.claims if c.sentence == ref.sent}
-    for step in SPEAKER_REACH:
-        index = ref.sent + step
+    for reach in SPEAKER_REACH:
+        index = ref.sent + reach
         if not 0 <= index < len(state.sentences):
             continue
         fits = []
@@ -179,9 +163,9 @@ def _named_match(state: State, ref, taken: set[str]) -> Entity | None:
             person = state.entity("actor", other.key)
             if person is None or "Person" not in person.types or person.props.get("unnamed") or person.key in taken:
                 continue
-            if step != 0 and person.key in speakers_here:
+            if reach != 0 and person.key in speakers_here:
                 continue  # a different source of the same statement
-            if step == 0 and not _apposed(state.sentences[index], ref.tokens, other.tokens):
+            if reach == 0 and not _apposed(state.sentences[index], ref.tokens, other.tokens):
                 continue
             if _same_role(state, state.sentences[index], other.tokens, words, role, orgs):
                 fits.append(person)

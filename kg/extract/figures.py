@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from kg.extract.model import Loss, Sentence, State
-from kg.extract.pipeline import component
+from kg.extract.step import step
 
 KILL_WORDS = {"kill", "die", "dead", "behead", "execute", "massacre", "slay", "murder", "perish", "slaughter", "death", "fatality", "lose"}
 INJURE_WORDS = {"wound", "injure", "hurt", "injury", "casualty", "wounded", "injured", "treat", "hospitalise", "hospitalize"}
@@ -73,7 +73,7 @@ def _count_of(tok) -> tuple[int, object] | None:
     return None
 
 
-@component("figures")
+@step(requires=["sentences"], assigns=["figures"])
 def read_figures(state: State) -> None:
     for sentence in state.sentences:
         figures = sentence_figures(sentence)

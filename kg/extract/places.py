@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from kg.extract.gazetteer import Candidate, gazetteer, normalise, strip_article
 from kg.extract.model import Entity, Ref, Sentence, State
-from kg.extract.pipeline import component
+from kg.extract.step import step
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 GUESS_LABELS = {"ORG", "PERSON", "NORP"}
-LOCATIVE_PREPS = {"in", "near", "across", "outside", "around", "into", "throughout", "inside", "at", "from", "of", "to", "on"}
 
 
-@component("places")
+@step(requires=["sentences"], assigns=["places"])
 def resolve_places(state: State) -> None:
     state.notes["context"] = context = _context_countries(state)
     for sentence in state.sentences:

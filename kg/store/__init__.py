@@ -33,4 +33,12 @@ def open_store(location=None, *, read_only: bool = False) -> GraphStore:
     return OxigraphStore(location, read_only=read_only)
 
 
-__all__ = ["GraphStore", "OxigraphStore", "RemoteSparqlStore", "StoreError", "StoreLockedError", "is_remote", "open_store"]
+def ensure_ontology(store: GraphStore) -> None:
+    """Put the ontology in its own named graph, refreshed when the file changed."""
+    from kg.vocab import ONTOLOGY_FILE, ONTOLOGY_IRI
+
+    if ONTOLOGY_FILE.exists():
+        store.add_files(ONTOLOGY_IRI, [ONTOLOGY_FILE])
+
+
+__all__ = ["GraphStore", "OxigraphStore", "RemoteSparqlStore", "StoreError", "StoreLockedError", "ensure_ontology", "is_remote", "open_store"]

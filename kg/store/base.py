@@ -18,6 +18,8 @@ from typing import BinaryIO, Iterable, Sequence
 
 import pyoxigraph as ox
 
+from kg.iris import iri_problem
+
 
 class StoreError(Exception):
     """A store could not be opened or written."""
@@ -138,8 +140,9 @@ def _iri(value: str) -> str:
     >>> _iri("http://e.x/g")
     '<http://e.x/g>'
     """
-    if any(c in value for c in '<>"{}|\\^` \n\r\t'):
-        raise StoreError(f"not a valid IRI: {value!r}")
+    problem = iri_problem(value)
+    if problem:
+        raise StoreError(f"not a valid IRI ({problem}): {value!r}")
     return f"<{value}>"
 
 

@@ -18,6 +18,7 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
+from kg.formats import sparql_prologue
 from kg.store.base import GraphStore, StoreError, _iri
 
 _TIMEOUT = float(os.environ.get("KG_REMOTE_TIMEOUT", "60"))
@@ -40,7 +41,7 @@ class RemoteSparqlStore(GraphStore):
 
     def query(self, sparql, *, default_graph=None, named_graphs=None, base_iri=None, prefixes=None):
         if prefixes:
-            sparql = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in prefixes.items()) + sparql
+            sparql = sparql_prologue(prefixes) + sparql
         if base_iri:
             sparql = f"BASE {_iri(base_iri)}\n{sparql}"
         params = [("default-graph-uri", g) for g in default_graph or ()]
