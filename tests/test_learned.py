@@ -75,19 +75,19 @@ def test_arguments_are_scored_for_a_trigger_the_model_did_not_tag(nlp):
 
 
 def test_a_rule_trigger_gets_the_models_arguments(monkeypatch):
-    from extract_helpers import run
+    from helpers import run
     from kg.extract import learned_steps
 
     calls = []
     real = learned_steps.arguments_of
     monkeypatch.setattr(learned_steps, "arguments_of", lambda doc, tok: calls.append(tok.text) or real(doc, tok))
-    monkeypatch.setattr(learned_steps, "alone_threshold", lambda: 1.1)  # no attack from the model alone
+    monkeypatch.setitem(load_learned_model().get_pipe(TRIGGER_KEY).cfg, "threshold", 1.1)  # the model tags nothing
     x = run("Gunmen shot dead three policemen at a checkpoint in Kirkuk on Friday.", published="2016-05-14")
-    assert x.attacks and calls  # the rules' attack, with the argument model consulted on its trigger
+    assert [a.type for a in x.attacks] == ["Shooting"] and calls == ["shot"]  # the rules' attack, read by the argument model
 
 
 def test_a_learned_trigger_alone_needs_the_alone_threshold(monkeypatch):
-    from extract_helpers import run
+    from helpers import run
     from kg.extract import learned_steps
 
     text = "A suicide bomber blew himself up at the bus station, the ministry said."
@@ -97,12 +97,13 @@ def test_a_learned_trigger_alone_needs_the_alone_threshold(monkeypatch):
     assert run(text, published="2016-05-14").attacks == []
 
 
-def test_an_unnamed_site_is_the_place_when_no_town_is_named():
-    from extract_helpers import run
+def test_sites_without_a_name_can_be_places_but_times_and_things_cannot():
+    from kg.extract.learned_steps import _site
 
-    x = run("A bomb exploded outside a busy pedestrian street cafe, wounding four people, police said.", published="2016-05-14")
-    places = {x.entities[("place", k)].label for a in x.attacks for k in a.places}
-    assert places and all(x.entities[("place", k)].props.get("local") for a in x.attacks for k in a.places)
+    doc = english_pipeline()("In the past, a bomb went off at the bus station on Rue Victor Hugo near a busy pedestrian street.")
+    phrases = {chunk.text: _site(chunk) for chunk in doc.noun_chunks}
+    assert phrases["the bus station"] and phrases["a busy pedestrian street"]
+    assert not phrases["the past"] and not phrases["a bomb"]
 
 
 def test_a_common_noun_perpetrator_is_an_unnamed_actor():

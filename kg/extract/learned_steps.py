@@ -89,7 +89,7 @@ def find_learned_attacks(state: State) -> None:
 def alone_threshold() -> float:
     """The probability a learned trigger needs where the rules find no attack (``alone_threshold``
     of the trigger component, tuned on dev against false alarms; else its own threshold)."""
-    from kg.extract.nlp import load_learned_model
+    from kg.extract.learned_parse import load_learned_model
 
     cfg = load_learned_model().get_pipe(TRIGGER_KEY).cfg
     return cfg.get("alone_threshold") or cfg["threshold"]
@@ -103,7 +103,7 @@ def _ambiguous(tok) -> bool:
 def arguments_of(doc, tok) -> list:
     """The argument model's reading of a trigger only the rules found ("Shootings", "hit")."""
     from kg.extract.learned import ARGUMENTS
-    from kg.extract.nlp import load_learned_model
+    from kg.extract.learned_parse import load_learned_model
 
     return load_learned_model().get_pipe(ARGUMENTS).score_anchors(doc, [doc[tok.i:tok.i + 1]])[0]
 
