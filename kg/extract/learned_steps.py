@@ -176,6 +176,12 @@ def locations(state: State, learned: list[str], found: list[str]) -> list[str]:
     return rules._most_specific(state, _union([k for k in learned if k not in local], found)) or local
 
 
+def _settlement(state: State, key: str) -> bool:
+    """A known place that is not a site of its own (a town, a region, a country)."""
+    place = state.entity("place", key)
+    return place is not None and not place.props.get("local") and "Facility" not in place.types
+
+
 def _union(*lists) -> list:
     return list(dict.fromkeys(k for keys in lists for k in keys))
 
