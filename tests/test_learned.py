@@ -74,6 +74,19 @@ def test_arguments_are_scored_for_a_trigger_the_model_did_not_tag(nlp):
     assert bombed._.ckg_arguments == before  # scoring on demand leaves the doc's annotations alone
 
 
+def test_a_phrase_can_fill_two_roles_when_both_reach_the_threshold(nlp):
+    import numpy
+
+    pipe = nlp.get_pipe(learned.ARGUMENTS)
+    threshold = pipe.cfg["threshold"]
+    labels = list(pipe.labels)
+    row = numpy.zeros(len(labels), dtype="float32")
+    row[labels.index("target")], row[labels.index("place")] = threshold + 0.02, threshold + 0.01
+    row[labels.index("perpetrator")] = threshold - 0.01
+    assert pipe.cfg["multi_role"] and [label for label, _p in pipe.decide_all(row)] == ["target", "place"]
+    assert pipe.decide(row)[0] == "target"
+
+
 def test_a_rule_trigger_gets_the_models_arguments(monkeypatch):
     from helpers import run
     from kg.extract import learned_steps
