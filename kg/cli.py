@@ -211,16 +211,19 @@ def train(train_dir, dev_dir, output, config_path, cache, limit) -> None:
               help="MiB of memory one query may use before it is stopped (0: no limit).")
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256),
               help="Threads serving HTTP requests.")
+@click.option("--http-server", default="granian", show_default=True, type=click.Choice(["granian", "waitress"]),
+              help="The HTTP server: granian (Rust; the faster, see bench/endpoint.py) or waitress (pure Python).")
 @click.option("--update-token", envvar="KG_UPDATE_TOKEN", default=None,
               help="Enable SPARQL Update for requests carrying 'Authorization: Bearer TOKEN' (also KG_UPDATE_TOKEN).")
-def serve(store_dir, host, port, query_timeout, stream_timeout, query_workers, query_memory, threads, update_token) -> None:
+def serve(store_dir, host, port, query_timeout, stream_timeout, query_workers, query_memory, threads, http_server,
+          update_token) -> None:
     """Serve the SPARQL endpoint, linked-data pages and exports over the store.
 
     The server holds the store (stop it before `kg ingest` on the same store). Queries run in
     separate worker processes on a snapshot of the store, without network access, and are stopped
     after --query-timeout seconds without an answer (or --stream-timeout seconds of work while the
-    answer streams). Served by waitress when it is installed, else by Flask's
-    threaded development server.
+    answer streams). Served by granian in this process (--http-server waitress for the pure-Python
+    server).
     """
     from server import create_app
 
@@ -244,12 +247,9 @@ def serve(store_dir, host, port, query_timeout, stream_timeout, query_workers, q
     import signal
 
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # exit cleanly: query workers and snapshots go too
-    try:
-        import waitress
-    except ImportError:
-        app.run(host=host, port=port, threaded=True)
-    else:
-        waitress.serve(app, host=host, port=port, threads=threads, ident="kg", _quiet=True)
+    from server.http import run
+
+    run(app, host=host, port=port, threads=threads, server=http_server)
 
 
 def ensure_ontology(store) -> None:
