@@ -247,7 +247,7 @@ def serve(store_dir, host, port, query_timeout, stream_timeout, query_workers, q
     import signal
 
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # exit cleanly: query workers and snapshots go too
-    from server.http import run
+    from server.httpd import run
 
     run(app, host=host, port=port, threads=threads, server=http_server)
 

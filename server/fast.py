@@ -17,6 +17,7 @@ there (:func:`raise_handed_over`).
 from __future__ import annotations
 
 import io
+from functools import lru_cache
 from urllib.parse import unquote_plus
 
 from server.errors import HTTPError
@@ -24,6 +25,7 @@ from server.errors import HTTPError
 ERROR_KEY = "kg.sparql.error"
 QUERY_TYPE = "application/sparql-query"
 _STATUS_OK = "200 OK"
+_REMEMBERED = 4096  # texts and Accept headers up to this length are remembered once checked
 
 
 class SparqlFastPath:
@@ -37,63 +39,68 @@ class SparqlFastPath:
         self.max_body = int(app.config["MAX_CONTENT_LENGTH"] or 0)
         self.base_iri = app.config["BASE_IRI"]
         self.common_headers = [*sparql.CORS_HEADERS.items(), ("Vary", "Accept"), ("X-Content-Type-Options", "nosniff")]
+        self._prepared = lru_cache(maxsize=1024)(self._prepare)
+        self._prepared_get = lru_cache(maxsize=1024)(lambda raw, accept: self._prepare(unquote_plus(raw[6:]), accept))
+        self._headers = lru_cache(maxsize=64)(self._headers_uncached)
 
     def __call__(self, environ, start_response):
         if environ.get("PATH_INFO") == "/sparql":
-            text = self._query_text(environ)
-            if text is not None:
-                pool = self.app.extensions.get(self.sparql._POOL)
-                if pool is not None:
-                    answered = self._answer(pool, text, environ, start_response)
+            pool = self.app.extensions.get(self.sparql._POOL)
+            if pool is not None:
+                request = self._request(environ)
+                if request is not None:
+                    answered = self._answer(pool, request, environ, start_response)
                     if answered is not None:
                         return answered
         return self.flask_wsgi(environ, start_response)
 
-    def _query_text(self, environ) -> str | None:
-        """The query of a plain query request, or None for anything Flask should see."""
+    def _request(self, environ):
+        """The worker's request for a plain query request, or None for anything Flask should see."""
         method = environ.get("REQUEST_METHOD")
+        accept = environ.get("HTTP_ACCEPT")
         if method == "GET":
             raw = environ.get("QUERY_STRING", "")
             if not raw.startswith("query=") or "&" in raw:
                 return None  # no query, or other parameters (format=, datasets, a repeated query=)
-            text = unquote_plus(raw[6:])
-        elif method == "POST" and not environ.get("QUERY_STRING"):
-            content_type = environ.get("CONTENT_TYPE", "")
-            if content_type.partition(";")[0].strip().lower() != QUERY_TYPE:
+            if len(raw) <= _REMEMBERED and (accept is None or len(accept) <= _REMEMBERED):
+                return self._prepared_get(raw, accept)
+            return self._prepare(unquote_plus(raw[6:]), accept)
+        if method == "POST" and not environ.get("QUERY_STRING"):
+            text = self._posted_query(environ)
+            if text is None:
                 return None
-            try:
-                length = int(environ.get("CONTENT_LENGTH") or -1)
-            except ValueError:
-                return None
-            if length < 0 or (self.max_body and length > self.max_body):
-                return None  # chunked or too large: Flask reads and refuses it
-            body = environ["wsgi.input"].read(length)
-            environ["wsgi.input"] = io.BytesIO(body)  # Flask reads it again if this path declines
-            try:
-                text = body.decode("utf-8")
-            except UnicodeDecodeError:
-                text = None
-            if text is None or len(text) > self.max_length:
-                environ[ERROR_KEY] = self._refusal_of_body(body, text)
-                return None
-        else:
+            if len(text) <= _REMEMBERED and (accept is None or len(accept) <= _REMEMBERED):
+                return self._prepared(text, accept)
+            return self._prepare(text, accept)
+        return None
+
+    def _posted_query(self, environ) -> str | None:
+        content_type = environ.get("CONTENT_TYPE", "")
+        if content_type.partition(";")[0].strip().lower() != QUERY_TYPE:
             return None
-        return text if len(text) <= self.max_length else None
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or -1)
+        except ValueError:
+            return None
+        if length < 0 or (self.max_body and length > self.max_body):
+            return None  # chunked or too large: Flask reads and refuses it
+        body = environ["wsgi.input"].read(length)
+        environ["wsgi.input"] = io.BytesIO(body)  # Flask reads it again if this path declines
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            text = None
+        if text is None or len(text) > self.max_length:
+            environ[ERROR_KEY] = self._refusal_of_body(body, text)
+            return None
+        return text
 
-    def _refusal_of_body(self, body: bytes, text: str | None) -> HTTPError:
-        """The Flask view's error for a body it can no longer read (the fast path consumed it)."""
-        if text is None:
-            try:
-                body.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                return HTTPError(400, f"the request body is not UTF-8 (byte {exc.start}); SPARQL is sent as UTF-8")
-        return HTTPError(413, f"the SPARQL text is {len(text)} characters long; this server takes at most {self.max_length}")
-
-    def _answer(self, pool, text: str, environ, start_response):
+    def _prepare(self, text: str, accept: str | None):
+        """The query request for ``text`` and ``Accept``; None when the Flask view must answer (an
+        error to word, the query page). Remembered for short texts (clients repeat theirs)."""
         sparql = self.sparql
-        accept = environ.get("HTTP_ACCEPT")
-        if sparql._browser(accept):
-            return None  # the query page
+        if len(text) > self.max_length or sparql._browser(accept):
+            return None
         forbidden, form, deep = sparql._checks(text)
         if forbidden or deep:
             return None
@@ -106,18 +113,33 @@ class SparqlFastPath:
             rdf_format=graph.media_type if graph else None,
             base_iri=self.base_iri,
         )
+        request.payload()  # serialised once, sent as it is every time
+        return request
+
+    def _refusal_of_body(self, body: bytes, text: str | None) -> HTTPError:
+        """The Flask view's error for a body it can no longer read (the fast path consumed it)."""
+        if text is None:
+            try:
+                body.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                return HTTPError(400, f"the request body is not UTF-8 (byte {exc.start}); SPARQL is sent as UTF-8")
+        return HTTPError(413, f"the SPARQL text is {len(text)} characters long; this server takes at most {self.max_length}")
+
+    def _answer(self, pool, request, environ, start_response):
         try:
             answer = pool.execute(request)
         except HTTPError as exc:
-            environ[ERROR_KEY] = sparql._explained(exc, text)
+            environ[ERROR_KEY] = self.sparql._explained(exc, request.query)
             return None
-        headers = [("Content-Type", sparql._content_type(answer.media_type)), *self.common_headers]
+        headers = self._headers(answer.media_type)
         if answer.complete is not None:
-            headers.append(("Content-Length", str(len(answer.complete))))
-            start_response(_STATUS_OK, headers)
+            start_response(_STATUS_OK, [*headers, ("Content-Length", str(len(answer.complete)))])
             return [answer.complete]
-        start_response(_STATUS_OK, headers)
+        start_response(_STATUS_OK, list(headers))
         return answer.chunks
+
+    def _headers_uncached(self, media_type: str) -> tuple:
+        return (("Content-Type", self.sparql._content_type(media_type)), *self.common_headers)
 
 
 def raise_handed_over(environ) -> None:

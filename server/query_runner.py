@@ -232,7 +232,12 @@ class QueryRequest:
     base_iri: str | None = None
 
     def payload(self) -> bytes:
-        return json.dumps(self.__dict__).encode()
+        """The request as the worker reads it (serialised once: the endpoint sends a remembered request again)."""
+        cached = self.__dict__.get("_payload")
+        if cached is None:
+            fields = ("query", "results_format", "rdf_format", "default_graph", "named_graphs", "base_iri")
+            cached = self.__dict__["_payload"] = json.dumps({name: getattr(self, name) for name in fields}).encode()
+        return cached
 
 
 @dataclass
