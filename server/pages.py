@@ -173,10 +173,9 @@ def _view(kind: str, iri: str) -> tuple[str, dict]:
         view = build(iri)
         return template, {"view": view, "entity": view.entity}
     if kind == "claim":
-        entity_view = entities.describe(iri)
-        about = [entities.attack_view(v.iri) for v in entity_view.all(str(CKG.about))[:5] if v.kind == "attack"]
-        return "claim.html", {"entity": entity_view, "about": about}
-    return "entity.html", {"entity": entities.describe(iri)}
+        page = entities.claim_view(iri)
+        return "claim.html", {"entity": page.entity, "about": page.about}
+    return "entity.html", {"entity": entities.entity_view(iri)}
 
 
 # --- indexes, search, home -----------------------------------------------------------------------
