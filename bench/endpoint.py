@@ -619,16 +619,25 @@ def page_timings(port: int, pages: dict[str, str], rounds: int) -> dict[str, tup
     paths = {name: "/" + iri_path.removeprefix(BASE.removesuffix("id/")) for name, iri_path in pages.items()}
     times: dict[str, list[float]] = {name: [] for name in pages}
     timing: dict[str, str] = {}
+    failed: dict[str, str] = {}
     for name, path in paths.items():
-        client.get(path, "text/html")  # warm
+        try:
+            client.get(path, "text/html")  # warm
+        except RuntimeError as exc:  # a page over the time limit (the baseline's, say): reported, not timed
+            failed[name] = str(exc).split(" ", 1)[0]
+            client.close()
+            client = Client(port, "/")
     for _ in range(rounds):
         for name, path in paths.items():
+            if name in failed:
+                continue
             start = time.perf_counter()
             client.get(path, "text/html")
             times[name].append(time.perf_counter() - start)
             timing[name] = client.headers.get("Server-Timing", "")
     client.close()
-    return {name: (statistics.median(spent), timing[name]) for name, spent in times.items()}
+    return {name: (statistics.median(spent), timing[name]) if name not in failed else (float("nan"), "failed " + failed[name])
+            for name, spent in times.items()}
 
 
 def queries_of(timing: str) -> str:
@@ -645,7 +654,8 @@ def pages_table(work: Path, args) -> None:
         build_pages_store(store, args.pages_articles, work)
     checkouts = [("kg serve", REPO)] + ([("baseline", Path(args.baseline))] if args.baseline else [])
     print(f"\n4. entity pages on {store} (real articles + one attack reported by {REPORTING_ARTICLES} synthetic ones): "
-          f"p50 of {args.page_rounds} rounds, pages interleaved; the checkouts one after the other")
+          f"p50 of {args.page_rounds} rounds ({args.baseline_page_rounds} for the baseline), pages interleaved; the "
+          f"checkouts one after the other")
     results = {}
     pages = None
     for label, repo in checkouts:
@@ -654,7 +664,7 @@ def pages_table(work: Path, args) -> None:
         try:
             servers.start(label, start_ours(repo, store, port, args.serve_option), port, "/sparql")
             pages = pages or pick_pages(port)
-            results[label] = page_timings(port, pages, args.page_rounds)
+            results[label] = page_timings(port, pages, args.page_rounds if label == "kg serve" else args.baseline_page_rounds)
         finally:
             servers.stop_all()
     header = f"{'page':38} " + " ".join(f"{label + ' p50 ms':>17} {'queries':>8}" for label, _ in checkouts)
@@ -664,7 +674,8 @@ def pages_table(work: Path, args) -> None:
         line = f"{name:38} "
         for label, _ in checkouts:
             p50, timing = results[label][name]
-            line += f" {ms(p50):>17} {queries_of(timing):>8}"
+            shown = timing if timing.startswith("failed") else ms(p50)
+            line += f" {shown:>17} {queries_of(timing):>8}"
         print(line)
     worst = max(results["kg serve"][name][0] for name in pages)
     print(f"slowest kg serve page p50 {ms(worst)} ms ({'meets' if worst < 0.05 else 'misses'} the 50 ms goal)")
@@ -684,6 +695,7 @@ def main() -> None:
                         help="store for the page timings; built there when missing, kept for the next run")
     parser.add_argument("--pages-articles", type=int, default=10000, help="real articles in a new pages store")
     parser.add_argument("--page-rounds", type=int, default=30, help="requests per page for its p50")
+    parser.add_argument("--baseline-page-rounds", type=int, default=5, help="requests per page for the baseline's p50")
     parser.add_argument("--skip", default="", help="tables to leave out: comma-separated of mix, http, pages, big")
     args = parser.parse_args()
     skip = set(filter(None, args.skip.split(",")))

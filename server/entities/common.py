@@ -216,7 +216,13 @@ class Evidence:
 
 def evidence_of(iris: list[str]) -> dict[str, list[Evidence]]:
     """The source sentences of each of ``iris`` (its ckg:evidence mentions, or itself for a mention),
-    at most :data:`MAX_EVIDENCE` each, in one query."""
+    at most :data:`MAX_EVIDENCE` each, ordered by article and offset: two queries whatever their number.
+
+    The mentions and their texts come in one, their offsets with the sentence window cut from the
+    article's text in the other. Both use plain joins from the bound mentions: written as one query
+    with nested OPTIONALs (as before), Oxigraph evaluated the optional part over every mention of the
+    store, 15 s on 10,000 articles.
+    """
     if not iris:
         return {}
     mentions = [i for i in iris if kind_of(i, base()) == "mention"]
@@ -226,19 +232,26 @@ def evidence_of(iris: list[str]) -> dict[str, list[Evidence]]:
         sources.append(f"{{ VALUES ?x {{ {values_block(others)} }} ?x ckg:evidence ?m }}")
     if mentions:
         sources.append(f"{{ VALUES ?x {{ {values_block(mentions)} }} BIND(?x AS ?m) }}")
+    source = " UNION ".join(sources)
     limit = min(MAX_EVIDENCE * len(iris), 10_000)
-    rows = select(
-        f"""SELECT DISTINCT ?x ?m ?mtext ?start ?from ?window ?end ?article WHERE {{
-  {{ SELECT DISTINCT ?x ?m WHERE {{ {" UNION ".join(sources)} }} LIMIT {limit} }}
-  OPTIONAL {{ ?m ckg:text ?mtext }}
-  OPTIONAL {{
-    ?m ckg:startOffset ?start ; ckg:endOffset ?end ; ckg:inArticle ?article .
-    OPTIONAL {{ ?article ckg:text ?atext }}
-    BIND(IF(?start > {SENTENCE_WINDOW}, ?start - {SENTENCE_WINDOW}, 0) AS ?from)
-    BIND(SUBSTR(?atext, ?from + 1, ?end - ?from + {SENTENCE_WINDOW}) AS ?window)
-  }}
-}} ORDER BY ?x ?article ?start ?m LIMIT {limit}"""
-    )
+    listed = select(f"SELECT DISTINCT ?x ?m ?mtext WHERE {{ {source} OPTIONAL {{ ?m ckg:text ?mtext }} }} LIMIT {limit}")
+    placed = {
+        (row["x"].value, row["m"].value): row
+        for row in select(
+            f"""SELECT DISTINCT ?x ?m ?start ?end ?article ?from ?window WHERE {{ {source}
+  ?m ckg:startOffset ?start ; ckg:endOffset ?end ; ckg:inArticle ?article .
+  OPTIONAL {{ ?article ckg:text ?atext }}
+  BIND(IF(?start > {SENTENCE_WINDOW}, ?start - {SENTENCE_WINDOW}, 0) AS ?from)
+  BIND(SUBSTR(?atext, ?from + 1, ?end - ?from + {SENTENCE_WINDOW}) AS ?window)
+}} LIMIT {limit}"""
+        )
+    }
+    rows = []
+    for row in listed:
+        where = placed.get((row["x"].value, row["m"].value), {})
+        rows.append({**row, **{name: where.get(name) for name in ("start", "end", "article", "from", "window")}})
+    rows.sort(key=lambda r: (r["x"].value, r["article"] is None, r["article"].value if r["article"] is not None else "",
+                             number(r["start"]) or 0, r["m"].value))
     found: dict[str, list[Evidence]] = {}
     for row in rows:
         shown = found.setdefault(row["x"].value, [])
