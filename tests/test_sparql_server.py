@@ -233,3 +233,16 @@ def test_endpoint_over_a_remote_store(tmp_path):
     finally:
         backend.terminate()
         backend.wait(10)
+
+
+def test_waitress_still_serves_when_asked(tmp_path):
+    """`--http-server waitress` (the pure-Python server) answers queries and stops cleanly too."""
+    store = build_store(tmp_path / "store", sources=(), graphs=graphs_from_trig(DATA))
+    process, url = start_server(store, "--http-server", "waitress")
+    try:
+        with urllib.request.urlopen(f"{url}/sparql?{urlencode({'query': f'ASK {{ <{ATTACK}> ?p ?o }}'})}", timeout=10) as response:
+            assert json.loads(response.read())["boolean"] is True
+            assert response.headers["Server"].startswith("kg")  # waitress's ident, not granian's
+    finally:
+        stop_server(process)
+    assert process.returncode == 0
