@@ -221,7 +221,7 @@ class Client:
                 self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
         if response.status != 200:
             raise RuntimeError(f"{response.status} from {SERVERS.get(self.port, self.port)} for {url[:120]}: {body[:300]!r}")
-        self.headers = dict(response.getheaders())
+        self.headers = {name.lower(): value for name, value in response.getheaders()}
         return body
 
 
@@ -635,7 +635,7 @@ def page_timings(port: int, pages: dict[str, str], rounds: int, timeout: float) 
             start = time.perf_counter()
             client.get(path, "text/html")
             times[name].append(time.perf_counter() - start)
-            timing[name] = client.headers.get("Server-Timing", "")
+            timing[name] = client.headers.get("server-timing", "")
     client.close()
     return {name: (statistics.median(spent), timing[name]) if name not in failed else (float("nan"), "failed " + failed[name])
             for name, spent in times.items()}
