@@ -229,6 +229,12 @@ def serve(store_dir, host, port, query_timeout, stream_timeout, query_workers, q
 
     if not is_remote(store_dir) and not Path(store_dir).exists():
         raise click.ClickException(f"no store at {store_dir}: run `kg ingest PATH` first, or pass --store")
+    from server.httpd import check_address
+
+    try:
+        check_address(host, port)
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     app = create_app({"STORE": store_dir, "QUERY_TIMEOUT": query_timeout, "QUERY_WORKERS": query_workers,
                       "QUERY_MEMORY_MB": query_memory, "QUERY_STREAM_TIMEOUT": stream_timeout,
                       "UPDATE_TOKEN": update_token})

@@ -21,6 +21,20 @@ from __future__ import annotations
 SERVERS = ("granian", "waitress")
 
 
+def check_address(host: str, port: int) -> None:
+    """OSError if nothing may listen on ``host:port`` (another server has it).
+
+    granian binds with ``SO_REUSEPORT``, so a second ``kg serve`` on a taken port would start and
+    silently share the port's connections with the first; a plain bind says "in use" instead.
+    """
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a just-stopped server's TIME_WAIT is no obstacle
+        probe.bind((host, port))
+
+
 def run(app, *, host: str, port: int, threads: int, server: str = "granian") -> None:
     """Serve ``app`` until SIGINT or SIGTERM.
 

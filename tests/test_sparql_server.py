@@ -246,3 +246,16 @@ def test_waitress_still_serves_when_asked(tmp_path):
     finally:
         stop_server(process)
     assert process.returncode == 0
+
+
+def test_a_second_server_on_a_taken_port_is_refused(server, tmp_path):
+    """granian binds with SO_REUSEPORT; kg serve checks first, so two servers never share a port."""
+    store = build_store(tmp_path / "store", sources=(), graphs=graphs_from_trig(DATA))
+    port = int(server[0].rsplit(":", 1)[1])
+    completed = subprocess.run(
+        [sys.executable, "-m", "kg.cli", "serve", "--store", str(store), "--port", str(port)],
+        env=dict(os.environ, PYTHONPATH=str(REPO)), capture_output=True, text=True, timeout=60,
+    )
+    assert completed.returncode == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in completed.stderr
+    assert not list(tmp_path.glob(".store-snapshots-*"))  # refused before anything started
