@@ -33,21 +33,29 @@ from kg.store import StoreError, is_remote
               help="MiB of memory one query may use before it is stopped (0: no limit).")
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256),
               help="Threads serving HTTP requests.")
+@click.option("--http-server", default="granian", show_default=True, type=click.Choice(["granian", "waitress"]),
+              help="The HTTP server: granian (Rust; the faster, see bench/endpoint.py) or waitress (pure Python).")
 @click.option("--update-token", envvar="KG_UPDATE_TOKEN", default=None,
               help="Enable SPARQL Update for requests carrying 'Authorization: Bearer TOKEN' (also KG_UPDATE_TOKEN).")
-def serve(store_dir, host, port, query_timeout, stream_timeout, query_workers, query_memory, threads, update_token) -> None:
+def serve(store_dir, host, port, query_timeout, stream_timeout, query_workers, query_memory, threads, http_server,
+          update_token) -> None:
     """Serve the SPARQL endpoint, linked-data pages and exports over the store.
 
     The server holds the store (stop it before `kg ingest` on the same store). Queries run in
     separate worker processes on a snapshot of the store, without network access, and are stopped
     after --query-timeout seconds without an answer (or --stream-timeout seconds of work while the
-    answer streams). Served by waitress when it is installed, else by Flask's
-    threaded development server.
+    answer streams). Served by granian in this process (--http-server waitress for the pure-Python
+    server).
     """
     from server import create_app
+    from server.httpd import check_address, run
 
     if not is_remote(store_dir) and not Path(store_dir).exists():
         raise click.ClickException(f"no store at {store_dir}: run `kg ingest PATH` first, or pass --store")
+    try:
+        check_address(host, port)
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     try:
         app = create_app({"STORE": store_dir, "QUERY_TIMEOUT": query_timeout, "QUERY_WORKERS": query_workers,
                           "QUERY_MEMORY_MB": query_memory, "QUERY_STREAM_TIMEOUT": stream_timeout,
@@ -60,12 +68,7 @@ def serve(store_dir, host, port, query_timeout, stream_timeout, query_workers, q
     import signal
 
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # exit cleanly: query workers and snapshots go too
-    try:
-        import waitress
-    except ImportError:
-        app.run(host=host, port=port, threaded=True)
-    else:
-        waitress.serve(app, host=host, port=port, threads=threads, ident="kg", _quiet=True)
+    run(app, host=host, port=port, threads=threads, server=http_server)
 
 
 program = click.Group(

@@ -36,13 +36,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config["STORE"] = os.fspath(config.store_path(app.config["STORE"]))
     app.config["BASE_IRI"] = app.config["BASE_IRI"] or config.base_iri()
 
-    from server import db, errors
+    from server import db, errors, fast
 
     db.init_app(app)
     errors.init_app(app)
     for blueprint in _blueprints():
         app.register_blueprint(blueprint)
     app.after_request(_no_sniffing)
+    fast.install(app)
     if app.config["WARM_UP"]:
         warm_up(app)
     return app

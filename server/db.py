@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import atexit
 import threading
+import time
 import weakref
 from pathlib import Path
 from typing import BinaryIO
@@ -60,6 +61,14 @@ def close_store(app: Flask) -> None:
     app.extensions[_EXTENSION] = None
     if store is not None:
         store.close()
+
+
+def server_timing() -> str | None:
+    """This request's store queries as a ``Server-Timing`` value (``store;desc="7 queries";dur=12.3``)."""
+    spent = g.get("kg_store_queries")
+    if spent is None:
+        return None
+    return f'store;desc="{spent[0]} queries";dur={spent[1] * 1000:.1f}'
 
 
 def request_budget():
@@ -132,6 +141,7 @@ class ServerStore(GraphStore):
         from server.sparql import get_pool
 
         request = QueryRequest(sparql, PAGE_RESULTS, PAGE_GRAPH, default_graph, named_graphs, base_iri)
+        started = time.perf_counter()
         try:
             answer = get_pool().collect(request, request_budget())
         except HTTPError as exc:
@@ -141,6 +151,9 @@ class ServerStore(GraphStore):
                                      f"again later, or ask the operator for a longer --query-timeout",
                                 headers={"Retry-After": "5"}) from None
             raise
+        finally:
+            spent = g.get("kg_store_queries", (0, 0.0))
+            g.kg_store_queries = (spent[0] + 1, spent[1] + time.perf_counter() - started)
         if answer.media_type == PAGE_GRAPH:
             return ox.parse(answer.complete, format=ox.RdfFormat.N_TRIPLES)
         return ox.parse_query_results(answer.complete, format=ox.QueryResultsFormat.JSON)

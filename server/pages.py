@@ -13,7 +13,7 @@ from kg.formats import PREFIXES, Format, rdf_format
 from kg.iris import KINDS
 from kg.vocab import CKG, ONTOLOGY_IRI
 from server import entities, listing
-from server.db import get_store
+from server.db import get_store, server_timing
 from server.errors import HTTPError
 from server.exports import export_links, graph_download, rdf_bytes
 from server.negotiation import negotiate, prefers_html
@@ -32,6 +32,9 @@ CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'none'; object-src 'no
 
 @bp.after_request
 def _harden(response: Response) -> Response:
+    timing = server_timing()
+    if timing:
+        response.headers["Server-Timing"] = timing  # how many store queries the page ran, and their time
     if response.mimetype == "text/html":
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
@@ -173,10 +176,9 @@ def _view(kind: str, iri: str) -> tuple[str, dict]:
         view = build(iri)
         return template, {"view": view, "entity": view.entity}
     if kind == "claim":
-        entity_view = entities.describe(iri)
-        about = [entities.attack_view(v.iri) for v in entity_view.all(str(CKG.about))[:5] if v.kind == "attack"]
-        return "claim.html", {"entity": entity_view, "about": about}
-    return "entity.html", {"entity": entities.describe(iri)}
+        page = entities.claim_view(iri)
+        return "claim.html", {"entity": page.entity, "about": page.about}
+    return "entity.html", {"entity": entities.entity_view(iri)}
 
 
 # --- indexes, search, home -----------------------------------------------------------------------

@@ -36,8 +36,9 @@ The process model, and why:
 Not done, and why: running queries in server threads (they could never be stopped); a read-only
 open of the live store (undefined behaviour beside the writer); a new process per query (150–300 ms
 of start-up on every query); pyoxigraph 0.5.13 offers no switch to turn SERVICE off, hence the scan
-plus the sandbox. Known limits: a client that stops reading mid-answer holds its worker
-until the HTTP server drops the connection (waitress: ``channel_timeout``, 120 s).
+plus the sandbox. Known limits: a client that stops reading mid-answer (but keeps its connection
+open) holds its worker until the connection is dropped (waitress drops it after ``channel_timeout``,
+120 s; with granian, the default server, this was not measured).
 """
 from __future__ import annotations
 
@@ -232,7 +233,12 @@ class QueryRequest:
     base_iri: str | None = None
 
     def payload(self) -> bytes:
-        return json.dumps(self.__dict__).encode()
+        """The request as the worker reads it (serialised once: the endpoint sends a remembered request again)."""
+        cached = self.__dict__.get("_payload")
+        if cached is None:
+            fields = ("query", "results_format", "rdf_format", "default_graph", "named_graphs", "base_iri")
+            cached = self.__dict__["_payload"] = json.dumps({name: getattr(self, name) for name in fields}).encode()
+        return cached
 
 
 @dataclass

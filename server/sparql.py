@@ -20,6 +20,7 @@ from werkzeug.http import parse_accept_header
 from kg.formats import PREFIXES, RDF_FORMATS, RESULTS_FORMATS, Format, UnknownFormat, rdf_format, results_format, sparql_prologue
 from server import db
 from server.errors import HTTPError
+from server.fast import raise_handed_over
 from server.negotiation import negotiate, prefers_html
 from server.query_runner import QueryPool, QueryRequest, RemoteRunner
 from server.sparql_examples import EXAMPLES
@@ -52,7 +53,11 @@ def _cors(response: Response) -> Response:
 
 @bp.route("/sparql", methods=["GET", "POST"])
 def sparql() -> Response:
-    """The query operation (GET or POST), updates by POST, the query page and the service description."""
+    """The query operation (GET or POST), updates by POST, the query page and the service description.
+
+    The usual query requests are answered before Flask by :mod:`server.fast`, with the same checks.
+    """
+    raise_handed_over(request.environ)
     kind, text = _operation()
     if kind == "update":
         return _update(text)
@@ -135,10 +140,11 @@ def _graphs(name: str) -> list[str] | None:
 
 
 def _query(text: str) -> Response:
-    forbidden, form = _scan(text)
+    forbidden, form, deep = _checks(text)
     if forbidden:
         raise HTTPError(400, refusal(forbidden))
-    _shallow(text)
+    if deep:
+        raise HTTPError(400, deep)
     results, graph = _formats(form)
     default_graph, named_graphs = _graphs("default-graph-uri"), _graphs("named-graph-uri")
     if named_graphs is not None and default_graph is None:
@@ -181,16 +187,18 @@ def _explained(error: HTTPError, text: str) -> HTTPError:
     )
 
 
-def _scan(text: str) -> tuple[str | None, str | None]:
-    """A query's forbidden operation if any, and its form; remembered for short, repeated queries."""
-    return _scan_cached(text) if len(text) <= 4096 else _scan_text(text)
+def _checks(text: str) -> tuple[str | None, str | None, str | None]:
+    """A query's forbidden operation if any, its form, and why it is nested too deep to parse safely
+    if it is; remembered for short, repeated queries."""
+    return _checks_cached(text) if len(text) <= 4096 else _check_text(text)
 
 
-def _scan_text(text: str) -> tuple[str | None, str | None]:
-    return forbidden_operation(text), query_form(text)
+def _check_text(text: str) -> tuple[str | None, str | None, str | None]:
+    forbidden = forbidden_operation(text)
+    return forbidden, None if forbidden else query_form(text), too_deep(text)
 
 
-_scan_cached = lru_cache(maxsize=1024)(_scan_text)
+_checks_cached = lru_cache(maxsize=1024)(_check_text)
 
 
 def _formats(form: str | None) -> tuple[Format | None, Format | None]:

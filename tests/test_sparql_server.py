@@ -219,3 +219,29 @@ def test_endpoint_over_a_remote_store(tmp_path):
     finally:
         backend.terminate()
         backend.wait(10)
+
+
+def test_waitress_still_serves_when_asked(tmp_path):
+    """`--http-server waitress` (the pure-Python server) answers queries and stops cleanly too."""
+    store = build_store(tmp_path / "store", sources=(), graphs=graphs_from_trig(DATA))
+    process, url = start_server(store, "--http-server", "waitress")
+    try:
+        with urllib.request.urlopen(f"{url}/sparql?{urlencode({'query': f'ASK {{ <{ATTACK}> ?p ?o }}'})}", timeout=10) as response:
+            assert json.loads(response.read())["boolean"] is True
+            assert response.headers["Server"].startswith("kg")  # waitress's ident, not granian's
+    finally:
+        stop_server(process)
+    assert process.returncode == 0
+
+
+def test_a_second_server_on_a_taken_port_is_refused(server, tmp_path):
+    """granian binds with SO_REUSEPORT; kg serve checks first, so two servers never share a port."""
+    store = build_store(tmp_path / "store", sources=(), graphs=graphs_from_trig(DATA))
+    port = int(server[0].rsplit(":", 1)[1])
+    completed = subprocess.run(
+        [sys.executable, "-m", "conflict_kg", "serve", "--store", str(store), "--port", str(port)],
+        env=dict(os.environ, PYTHONPATH=str(REPO)), capture_output=True, text=True, timeout=60,
+    )
+    assert completed.returncode == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in completed.stderr
+    assert not list(tmp_path.glob(".store-snapshots-*"))  # refused before anything started
