@@ -10,9 +10,18 @@ engines' "union default graph" modes (Oxigraph's among them) return a triple onc
 states it, so an actor named in 500 articles would count 500 times; a materialised union answers
 each triple once, as the RDF merge the SPARQL spec describes. Each write is one SPARQL Update, so
 the named graph and the union change together or not at all, on any SPARQL 1.1 backend.
+
+Every write changes the union only for the triples it touches, so its cost follows the size of the
+write, not of the store: ``put_graph`` and ``drop_graph`` look up only their own graph's triples, and
+a user's ``update`` whose target graphs can be read from its text (``INSERT DATA { GRAPH <g> ...}``,
+``DELETE/INSERT ... GRAPH <g>``, ``WITH <g>``, ``DROP/CLEAR/COPY/MOVE/ADD`` of named graphs) copies
+those graphs aside first and then corrects the union for what they stated before and state after.
+Only an update that writes the default graph itself or a graph chosen by a variable
+(``GRAPH ?g``) falls back to rebuilding the whole union (:data:`RESYNC_UNION`).
 """
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from typing import BinaryIO, Iterable, Sequence
 
@@ -77,7 +86,7 @@ class GraphStore(ABC):
         The default graph is derived: write into named graphs. A triple inserted only into the
         default graph is removed again, since no graph states it.
         """
-        self.execute_update(sparql.rstrip().rstrip(";") + "\n;\n" + RESYNC_UNION)
+        self.execute_update(update_with_union(sparql))
 
     @abstractmethod
     def dump(self, out: BinaryIO, format: ox.RdfFormat, *, graph: str | None = None, prefixes: dict[str, str] | None = None) -> None:
@@ -130,6 +139,89 @@ RESYNC_UNION = (
     "DELETE { ?s ?p ?o } WHERE { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } } ;\n"
     "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
 )
+
+
+_PROLOGUE = re.compile(r"(?:\s+|#[^\n]*(?:\n|$)|(?i:PREFIX)\s*[^\s:]*:\s*<[^>]*>|(?i:BASE)\s*<[^>]*>)*")
+BEFORE_PREFIX = "urn:kg:before:"  # scratch copies of touched graphs, inside one update request only
+
+
+def touched_graphs(sparql: str) -> list[str] | None:
+    """The named graphs a SPARQL Update writes, when its text says which; None when it writes the
+    default graph, a graph chosen by a variable, every graph, or cannot be read here.
+
+    >>> touched_graphs('INSERT DATA { GRAPH <http://e.x/g> { <http://e.x/s> <http://e.x/p> 1 } }')
+    ['http://e.x/g']
+    >>> touched_graphs('DELETE WHERE { GRAPH ?g { ?s ?p ?o } }') is None
+    True
+    >>> touched_graphs('INSERT DATA { <http://e.x/s> <http://e.x/p> 1 }') is None
+    True
+    """
+    from rdflib import URIRef
+    from rdflib.plugins.sparql.algebra import translateUpdate
+    from rdflib.plugins.sparql.parser import parseUpdate
+
+    try:
+        operations = translateUpdate(parseUpdate(sparql)).algebra
+    except Exception:  # noqa: BLE001 - rdflib's reading differs from the engine's: rebuild the union instead
+        return None
+    found: dict[str, None] = {}
+
+    def target(graph) -> bool:
+        if isinstance(graph, URIRef):
+            found[str(graph)] = None
+            return True
+        return False
+
+    def template(clause, with_graph=None) -> bool:
+        if clause is None:
+            return True
+        if clause.get("triples") and not target(with_graph):
+            return False
+        return all(target(graph) for graph in (clause.get("quads") or {}))
+
+    for op in operations:
+        if op.name in ("InsertData", "DeleteData", "DeleteWhere"):
+            ok = template(op)
+        elif op.name == "Modify":
+            ok = template(op.get("delete"), op.get("withClause")) and template(op.get("insert"), op.get("withClause"))
+        elif op.name in ("Clear", "Drop", "Create"):
+            ok = target(op.get("graphiri"))
+        elif op.name in ("Add", "Copy", "Move"):
+            ok = all(target(graph) for graph in op.get("graph"))
+        else:  # LOAD and anything new: the whole union is rebuilt
+            ok = False
+        if not ok:
+            return None
+    if any(graph.startswith(BEFORE_PREFIX) for graph in found):
+        return None
+    return list(found)
+
+
+def update_with_union(sparql: str) -> str:
+    """``sparql`` followed, in the same request, by what brings the union back in step: for the
+    graphs it writes when it names them (see :func:`touched_graphs`), else for the whole store."""
+    body = sparql.rstrip().rstrip(";")
+    graphs = touched_graphs(sparql)
+    if graphs is None:
+        return body + "\n;\n" + RESYNC_UNION
+    if not graphs:
+        return body
+    prologue = _PROLOGUE.match(body).group(0)  # first: some engines take no PREFIX after a ';'
+    body = body[len(prologue):]
+    before = [f"<{BEFORE_PREFIX}{number}>" for number in range(len(graphs))]
+    names = [_iri(graph) for graph in graphs]
+    scratch = ", ".join(before)
+    operations = [f"COPY SILENT {name} TO {copy}" for name, copy in zip(names, before)]
+    operations.append(body)
+    operations += [
+        # what the graphs stated before and no graph states now leaves the union
+        f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH {copy} {{ ?s ?p ?o }} "
+        f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g NOT IN ({scratch})) }} }}"
+        for copy in before
+    ]
+    operations += [f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH {name} {{ ?s ?p ?o }} }}" for name in names]
+    operations += [f"DROP SILENT GRAPH {copy}" for copy in before]
+    return prologue + "\n" + "\n;\n".join(operations)  # on lines of their own: the user's text may end in a comment
 
 
 def _iri(value: str) -> str:
