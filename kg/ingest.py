@@ -1,6 +1,6 @@
 """Ingest: read articles, extract, and write one named graph per article, all or nothing each;
-then, when anything changed, recompute the derived graph (figures consolidated across articles, see
-``kg.derive``).
+then, when anything changed, recompute the derived figures of the attacks those articles are about
+(figures consolidated across articles, see ``kg.derive``).
 
 Extraction is the slow part and runs in worker processes when asked; writing stays in this process,
 the store's single writer.
@@ -11,7 +11,7 @@ import multiprocessing
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
-from kg.derive import is_current, refresh_derived
+from kg.derive import attacks_in, is_current, refresh_derived, update_derived
 from kg.sources import MAX_ARTICLE_BYTES, Article, Rejected, quoted, read_inputs
 from kg.store import GraphStore
 from kg.vocab import CKG
@@ -30,6 +30,8 @@ class Summary:
     rejected: list[Rejected] = field(default_factory=list)
     triples: int = 0
     notes: list[str] = field(default_factory=list)  # what reading changed ("title cut to 2,000 characters")
+    written: list[str] = field(default_factory=list, repr=False)  # graphs written by this run
+    attacks: set[str] = field(default_factory=set, repr=False)  # attacks of the versions it replaced
 
     @property
     def total(self) -> int:
@@ -102,6 +104,7 @@ def ingest(
 ) -> Summary:
     """Ingest every article under ``paths`` into ``store``."""
     summary = Summary()
+    current = is_current(store)  # a run that died before its derive step leaves it behind
     for item in _built_items(read_inputs(paths, max_bytes=max_bytes), store, workers):
         if isinstance(item, Rejected):
             summary.rejected.append(item)
@@ -110,9 +113,17 @@ def ingest(
             _write(item, store, summary)
         if on_item:
             on_item(item.origin if isinstance(item, Rejected) else item.article.origin)
-    if summary.added or summary.replaced or not is_current(store):  # a run that died may have left it behind
-        refresh_derived(store)
+    finish(store, summary, current)
     return summary
+
+
+def finish(store: GraphStore, summary: Summary, current: bool) -> None:
+    """The derive step of a run: for the attacks its articles are about when the derived graph was
+    current at the start, else (a run died before its own) all of it again."""
+    if not current:
+        refresh_derived(store)
+    elif summary.added or summary.replaced:
+        update_derived(store, summary.attacks | attacks_in(store, summary.written))
 
 
 def _built_items(items: Iterator[Article | Rejected], store: GraphStore, workers: int) -> Iterator[Built | Rejected]:
@@ -168,7 +179,10 @@ def _write(built: Built, store: GraphStore, summary: Summary) -> None:
         summary.unchanged += 1
         return
     previous = previous_versions(store, built.article.source, built.graph)
+    if previous:
+        summary.attacks |= attacks_in(store, previous)
     store.put_graph(built.graph, built.data, replaces=previous)
+    summary.written.append(built.graph)
     summary.triples += built.triples
     if previous:
         summary.replaced += 1

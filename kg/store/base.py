@@ -55,6 +55,12 @@ class GraphStore(ABC):
         """Remove a named graph and, from the union, what only it stated; unknown graphs are ignored."""
         self.execute_update(drop_graph_update(graph))
 
+    def patch_graph(self, graph: str, *, remove: Sequence[tuple[str, str, str]] = (), add: Sequence[tuple[str, str, str]] = ()) -> None:
+        """Remove then add triples of named graph ``graph`` (each a (subject, predicate, object)
+        in N-Triples syntax, no blank nodes), the union following, in one request."""
+        if remove or add:
+            self.execute_update(patch_graph_update(graph, remove, add))
+
     @abstractmethod
     def has_graph(self, graph: str) -> bool:
         """Whether the named graph exists."""
@@ -254,3 +260,28 @@ def put_graph_update(graph: str, ntriples: str, replaces: Sequence[str] = ()) ->
     drops = [drop_graph_update(old) for old in dict.fromkeys([graph, *replaces])]
     write = f"INSERT DATA {{ GRAPH {_iri(graph)} {{\n{ntriples}\n}}\n{ntriples}\n}}"
     return " ;\n".join([*drops, write])
+
+
+def patch_graph_update(graph: str, remove: Sequence[tuple[str, str, str]], add: Sequence[tuple[str, str, str]]) -> str:
+    """SPARQL Update (one request) removing then adding ground triples of ``graph``; what no graph
+    states any more leaves the union, what is added joins it.
+
+    >>> print(patch_graph_update("http://e.x/g", [("<http://e.x/a>", "<http://e.x/p>", '"1"')], []))
+    DELETE DATA { GRAPH <http://e.x/g> {
+    <http://e.x/a> <http://e.x/p> "1" .
+    } } ;
+    DELETE { ?s ?p ?o } WHERE { VALUES (?s ?p ?o) {
+    (<http://e.x/a> <http://e.x/p> "1")
+    } FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } }
+    """
+    g = _iri(graph)
+    operations = []
+    if remove:
+        lines = "".join(f"{s} {p} {o} .\n" for s, p, o in remove)
+        rows = "".join(f"({s} {p} {o})\n" for s, p, o in remove)
+        operations.append(f"DELETE DATA {{ GRAPH {g} {{\n{lines}}} }}")
+        operations.append(f"DELETE {{ ?s ?p ?o }} WHERE {{ VALUES (?s ?p ?o) {{\n{rows}}} FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} }} }}")
+    if add:
+        lines = "".join(f"{s} {p} {o} .\n" for s, p, o in add)
+        operations.append(f"INSERT DATA {{ GRAPH {g} {{\n{lines}}}\n{lines}}}")
+    return " ;\n".join(operations)
