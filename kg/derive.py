@@ -46,16 +46,17 @@ SELECT ?attack ?figure ?kind (MIN(?value) AS ?lowest) WHERE {{
   {{
     %(attacks)s
     ?report <{CKG.about}> ?attack ; a <{CKG.Report}> ; ?figure ?value .
+    ?attack a <{CKG.Attack}> .
     {_VALUES_FIGURE}
     BIND("report" AS ?kind)
   }} UNION {{
     SELECT ?attack ?figure ("claim" AS ?kind) (MAX(?claimed) AS ?value) WHERE {{
       %(attacks)s
       ?claim <{CKG.about}> ?attack ; a <{CKG.Claim}> ; ?figure ?claimed .
+      ?attack a <{CKG.Attack}> .
       {_VALUES_FIGURE}
     }} GROUP BY ?claim ?attack ?figure
   }}
-  ?attack a <{CKG.Attack}> .
 }} GROUP BY ?attack ?figure ?kind
 """
 CHUNK = 500  # attacks (or graphs) named in one query

@@ -127,18 +127,28 @@ class GraphStore(ABC):
     def add_files(self, graph: str, files: Iterable[str]) -> bool:
         """Make named graph ``graph`` hold exactly the Turtle ``files``; False when it already did.
 
-        Compared as graphs (blank nodes and order aside), so an unchanged file is not rewritten.
+        Compared as graphs (blank nodes and order aside: both sides canonicalised with RDFC-1.0), so
+        an unchanged file is not rewritten, in milliseconds.
         """
-        from rdflib import Graph
-        from rdflib.compare import isomorphic
-
-        wanted = Graph()
+        wanted = []
         for path in files:
-            wanted.parse(path, format="turtle")
-        if self.has_graph(graph) and isomorphic(wanted, Graph().parse(data=self.graph_ntriples(graph), format="nt")):
-            return False
-        self.put_graph(graph, wanted.serialize(format="nt", encoding="utf-8"))
+            try:
+                wanted.extend(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
+            except SyntaxError as exc:
+                raise StoreError(f"{path}: invalid Turtle: {exc}") from None
+        if self.has_graph(graph):
+            stored = ox.parse(self.graph_ntriples(graph), format=ox.RdfFormat.N_TRIPLES)
+            if _canonical(wanted) == _canonical(stored):
+                return False
+        self.put_graph(graph, ox.serialize(wanted, format=ox.RdfFormat.N_TRIPLES))
         return True
+
+
+def _canonical(triples) -> set:
+    """The triples with canonical (RDFC-1.0) blank node labels, as a set."""
+    dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return set(dataset)
 
 
 RESYNC_UNION = (
