@@ -101,20 +101,46 @@ def ingest(
     workers: int = 1,
     max_bytes: int = MAX_ARTICLE_BYTES,
     on_item: ProgressHook | None = None,
+    scheduler: str | None = None,
 ) -> Summary:
-    """Ingest every article under ``paths`` into ``store``."""
+    """Ingest every article under ``paths`` into ``store``; with ``scheduler`` (``tcp://HOST:PORT``)
+    extraction runs on that Dask cluster (see ``kg.cluster``) instead of ``workers`` local processes."""
     summary = Summary()
     current = is_current(store)  # a run that died before its derive step leaves it behind
-    for item in _built_items(read_inputs(paths, max_bytes=max_bytes), store, workers):
-        if isinstance(item, Rejected):
-            summary.rejected.append(item)
-        else:
-            summary.notes.extend(f"{quoted(item.article.origin)}: {note}" for note in item.article.notes)
-            _write(item, store, summary)
-        if on_item:
-            on_item(item.origin if isinstance(item, Rejected) else item.article.origin)
+    client = None
+    if scheduler:
+        from kg.cluster import connect
+
+        client = connect(scheduler)
+    try:
+        for item in _built_items(read_inputs(paths, max_bytes=max_bytes), store, workers, client):
+            _record(item, store, summary)
+            if on_item:
+                on_item(item.origin if isinstance(item, Rejected) else item.article.origin)
+    finally:
+        if client is not None:
+            client.close()
     finish(store, summary, current)
     return summary
+
+
+def _record(item, store: GraphStore, summary: Summary) -> None:
+    from kg.cluster import Written
+
+    if isinstance(item, Rejected):
+        summary.rejected.append(item)
+        return
+    summary.notes.extend(f"{quoted(item.article.origin)}: {note}" for note in item.article.notes)
+    if isinstance(item, Written):  # a worker wrote it to the remote store
+        summary.written.append(item.graph)
+        summary.attacks |= item.attacks
+        summary.triples += item.triples
+        if item.replaced:
+            summary.replaced += 1
+        else:
+            summary.added += 1
+    else:
+        _write(item, store, summary)
 
 
 def finish(store: GraphStore, summary: Summary, current: bool) -> None:
@@ -126,7 +152,7 @@ def finish(store: GraphStore, summary: Summary, current: bool) -> None:
         update_derived(store, summary.attacks | attacks_in(store, summary.written))
 
 
-def _built_items(items: Iterator[Article | Rejected], store: GraphStore, workers: int) -> Iterator[Built | Rejected]:
+def _built_items(items: Iterator[Article | Rejected], store: GraphStore, workers: int, client=None) -> Iterator[Built | Rejected]:
     """Build what is new; already-stored versions pass through as ``Built`` with no data."""
 
     def todo() -> Iterator[Article | Rejected]:
@@ -139,6 +165,11 @@ def _built_items(items: Iterator[Article | Rejected], store: GraphStore, workers
             else:
                 yield item
 
+    if client is not None:
+        from kg.cluster import built_items
+
+        yield from built_items(client, todo(), remote=getattr(store, "remote_spec", None))
+        return
     chunks = _chunks(todo(), BATCH_ARTICLES)
     if workers <= 1:
         for chunk in chunks:

@@ -28,8 +28,14 @@ class RemoteSparqlStore(GraphStore):
 
     def __init__(self, base_url: str, *, query_url=None, update_url=None) -> None:
         base = base_url.rstrip("/")
+        self.base_url = base_url
         self.query_url = query_url or os.environ.get("KG_SPARQL_QUERY") or base + "/query"
         self.update_url = update_url or os.environ.get("KG_SPARQL_UPDATE") or base + "/update"
+
+    @property
+    def remote_spec(self) -> dict[str, str]:
+        """What another process needs to open the same store (Dask workers writing their graphs)."""
+        return {"base_url": self.base_url, "query_url": self.query_url, "update_url": self.update_url}
 
     def has_graph(self, graph: str) -> bool:
         return bool(self.query(f"ASK {{ GRAPH {_iri(graph)} {{ ?s ?p ?o }} }}"))
