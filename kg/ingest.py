@@ -229,4 +229,4 @@ def previous_versions(store: GraphStore, source: str, current: str) -> list[str]
     rows = store.query(
         f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?a a <{CKG.Article}> ; <http://purl.org/dc/terms/source> {term} }} }}"
     )
-    return [row["g"].value for row in rows if row["g"].value != current]
+    return [row["g"].value for row in rows if row["g"].value not in (current, store.union_graph)]

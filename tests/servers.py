@@ -94,3 +94,55 @@ class DaskCluster:
         for worker in self.workers:
             stop(worker)
         stop(self.scheduler)
+
+
+VIRTUOSO = shutil.which("virtuoso-t")
+VIRTUOSO_INI = """[Database]
+DatabaseFile = {dir}/virtuoso.db
+ErrorLogFile = {dir}/virtuoso.log
+LockFile = {dir}/virtuoso.lck
+TransactionFile = {dir}/virtuoso.trx
+xa_persistent_file = {dir}/virtuoso.pxa
+Striping = 0
+TempStorage = TempDatabase
+[TempDatabase]
+DatabaseFile = {dir}/virtuoso-temp.db
+TransactionFile = {dir}/virtuoso-temp.trx
+[Parameters]
+ServerPort = 127.0.0.1:{sql_port}
+DisableUnixSocket = 1
+CaseMode = 2
+DirsAllowed = {dir}
+NumberOfBuffers = 10000
+MaxDirtyBuffers = 6000
+MaxQueryMem = 500M
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerRoot = {dir}
+ServerThreads = 4
+Charset = UTF-8
+[SPARQL]
+ResultSetMaxRows = 100000000
+MaxQueryExecutionTime = 0
+MaxQueryCostEstimationTime = 0
+"""
+
+
+class VirtuosoServer:
+    """Virtuoso Open Source from a private virtuoso.ini in ``directory``, on loopback ports; updates
+    through /sparql-auth as its ``dba`` user (the fresh database's password is ``dba``)."""
+
+    user, password = "dba", "dba"
+
+    def __init__(self, directory: Path) -> None:
+        self.http_port, sql_port = free_port(), free_port()
+        ini = directory / "virtuoso.ini"
+        ini.write_text(VIRTUOSO_INI.format(dir=directory, sql_port=sql_port, http_port=self.http_port))
+        self.process = subprocess.Popen([VIRTUOSO, "+configfile", str(ini), "+foreground"], cwd=directory,
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_for_port(self.http_port, self.process, 120)
+        self.url = f"http://127.0.0.1:{self.http_port}/"
+        self.env = {"KG_SPARQL_DIALECT": "virtuoso", "KG_SPARQL_USER": self.user, "KG_SPARQL_PASSWORD": self.password}
+
+    def close(self) -> None:
+        stop(self.process)

@@ -39,6 +39,14 @@ class StoreLockedError(StoreError):
 class GraphStore(ABC):
     """A quad store holding the ontology graph and one named graph per article."""
 
+    # Where the union lives: None for the default graph; a named graph's IRI on servers with no
+    # default graph of its own (Virtuoso's default graph is every graph, duplicates and all).
+    union_graph: str | None = None
+
+    def _ground(self, graph: str, ntriples: str) -> str:
+        """The N-Triples as the backend can take them in one ``INSERT DATA`` (blank nodes as they are)."""
+        return ntriples
+
     def put_graph(self, graph: str, data: bytes, *, replaces: Sequence[str] = ()) -> None:
         """Write N-Triples ``data`` as named graph ``graph``, replacing it and dropping ``replaces``,
         all in one transaction."""
@@ -47,19 +55,19 @@ class GraphStore(ABC):
         except UnicodeDecodeError as exc:
             raise StoreError(f"graph <{graph}>: N-Triples must be UTF-8 ({exc})") from None
         try:
-            self.execute_update(put_graph_update(graph, triples, replaces))
+            self.execute_update(put_graph_update(graph, self._ground(graph, triples), replaces, union=self.union_graph))
         except SyntaxError as exc:
             raise StoreError(f"invalid N-Triples for graph <{graph}>: {exc}") from None
 
     def drop_graph(self, graph: str) -> None:
         """Remove a named graph and, from the union, what only it stated; unknown graphs are ignored."""
-        self.execute_update(drop_graph_update(graph))
+        self.execute_update(drop_graph_update(graph, union=self.union_graph))
 
     def patch_graph(self, graph: str, *, remove: Sequence[tuple[str, str, str]] = (), add: Sequence[tuple[str, str, str]] = ()) -> None:
         """Remove then add triples of named graph ``graph`` (each a (subject, predicate, object)
         in N-Triples syntax, no blank nodes), the union following, in one request."""
         if remove or add:
-            self.execute_update(patch_graph_update(graph, remove, add))
+            self.execute_update(patch_graph_update(graph, remove, add, union=self.union_graph))
 
     @abstractmethod
     def has_graph(self, graph: str) -> bool:
@@ -92,7 +100,7 @@ class GraphStore(ABC):
         The default graph is derived: write into named graphs. A triple inserted only into the
         default graph is removed again, since no graph states it.
         """
-        self.execute_update(update_with_union(sparql))
+        self.execute_update(update_with_union(sparql, union=self.union_graph))
 
     @abstractmethod
     def dump(self, out: BinaryIO, format: ox.RdfFormat, *, graph: str | None = None, prefixes: dict[str, str] | None = None) -> None:
@@ -157,6 +165,27 @@ RESYNC_UNION = (
 )
 
 
+def resync_union(union: str | None = None) -> str:
+    """SPARQL Update rebuilding the whole union (what a write of unknown reach needs)."""
+    if union is None:
+        return RESYNC_UNION
+    u = _iri(union)
+    return (f"DELETE {{ GRAPH {u} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {u} {{ ?s ?p ?o }} "
+            f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != {u}) }} }} ;\n"
+            f"INSERT {{ GRAPH {u} {{ ?s ?p ?o }} }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != {u}) }}")
+
+
+def _into(union: str | None, body: str) -> str:
+    """``body`` (triples or a template) aimed at the union: the default graph, or the union graph."""
+    return body if union is None else f"GRAPH {_iri(union)} {{\n{body}\n}}"
+
+
+def _others(union: str | None, *graphs: str) -> str:
+    """``FILTER`` keeping ``?other`` to the graphs that count as stating a triple."""
+    names = [*graphs, *([_iri(union)] if union else [])]
+    return f"FILTER(?other NOT IN ({', '.join(names)}))" if names else ""
+
+
 _PROLOGUE = re.compile(r"(?:\s+|#[^\n]*(?:\n|$)|(?i:PREFIX)\s*[^\s:]*:\s*<[^>]*>|(?i:BASE)\s*<[^>]*>)*")
 BEFORE_PREFIX = "urn:kg:before:"  # scratch copies of touched graphs, inside one update request only
 
@@ -213,13 +242,13 @@ def touched_graphs(sparql: str) -> list[str] | None:
     return list(found)
 
 
-def update_with_union(sparql: str) -> str:
+def update_with_union(sparql: str, union: str | None = None) -> str:
     """``sparql`` followed, in the same request, by what brings the union back in step: for the
     graphs it writes when it names them (see :func:`touched_graphs`), else for the whole store."""
     body = sparql.rstrip().rstrip(";")
     graphs = touched_graphs(sparql)
     if graphs is None:
-        return body + "\n;\n" + RESYNC_UNION
+        return body + "\n;\n" + resync_union(union)
     if not graphs:
         return body
     prologue = _PROLOGUE.match(body).group(0)  # first: some engines take no PREFIX after a ';'
@@ -231,11 +260,11 @@ def update_with_union(sparql: str) -> str:
     operations.append(body)
     operations += [
         # what the graphs stated before and no graph states now leaves the union
-        f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH {copy} {{ ?s ?p ?o }} "
-        f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g NOT IN ({scratch})) }} }}"
+        f"DELETE {{ {_into(union, '?s ?p ?o')} }} WHERE {{ GRAPH {copy} {{ ?s ?p ?o }} "
+        f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} {_others(union, scratch)} }} }}"
         for copy in before
     ]
-    operations += [f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH {name} {{ ?s ?p ?o }} }}" for name in names]
+    operations += [f"INSERT {{ {_into(union, '?s ?p ?o')} }} WHERE {{ GRAPH {name} {{ ?s ?p ?o }} }}" for name in names]
     operations += [f"DROP SILENT GRAPH {copy}" for copy in before]
     return prologue + "\n" + "\n;\n".join(operations)  # on lines of their own: the user's text may end in a comment
 
@@ -251,28 +280,29 @@ def _iri(value: str) -> str:
     return f"<{value}>"
 
 
-def drop_graph_update(graph: str) -> str:
-    """SPARQL Update removing ``graph``, and from the default graph what no other graph states."""
+def drop_graph_update(graph: str, union: str | None = None) -> str:
+    """SPARQL Update removing ``graph``, and from the union what no other graph states."""
     g = _iri(graph)
     return (
-        f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH {g} {{ ?s ?p ?o }} "
-        f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER(?other != {g}) }} }} ;\n"
+        f"DELETE {{ {_into(union, '?s ?p ?o')} }} WHERE {{ GRAPH {g} {{ ?s ?p ?o }} "
+        f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} {_others(union, g)} }} }} ;\n"
         f"DROP SILENT GRAPH {g}"
     )
 
 
-def put_graph_update(graph: str, ntriples: str, replaces: Sequence[str] = ()) -> str:
+def put_graph_update(graph: str, ntriples: str, replaces: Sequence[str] = (), union: str | None = None) -> str:
     """SPARQL Update (one transaction) making ``graph`` hold ``ntriples`` and the union follow.
 
-    The triples are written twice in one ``INSERT DATA``, into the graph and into the default graph,
+    The triples are written twice in one ``INSERT DATA``, into the graph and into the union,
     so blank nodes are shared and no step depends on reading an earlier step's writes.
     """
-    drops = [drop_graph_update(old) for old in dict.fromkeys([graph, *replaces])]
-    write = f"INSERT DATA {{ GRAPH {_iri(graph)} {{\n{ntriples}\n}}\n{ntriples}\n}}"
+    drops = [drop_graph_update(old, union) for old in dict.fromkeys([graph, *replaces])]
+    write = f"INSERT DATA {{ GRAPH {_iri(graph)} {{\n{ntriples}\n}}\n{_into(union, ntriples)}\n}}"
     return " ;\n".join([*drops, write])
 
 
-def patch_graph_update(graph: str, remove: Sequence[tuple[str, str, str]], add: Sequence[tuple[str, str, str]]) -> str:
+def patch_graph_update(graph: str, remove: Sequence[tuple[str, str, str]], add: Sequence[tuple[str, str, str]],
+                       union: str | None = None) -> str:
     """SPARQL Update (one request) removing then adding ground triples of ``graph``; what no graph
     states any more leaves the union, what is added joins it.
 
@@ -282,7 +312,7 @@ def patch_graph_update(graph: str, remove: Sequence[tuple[str, str, str]], add: 
     } } ;
     DELETE { ?s ?p ?o } WHERE { VALUES (?s ?p ?o) {
     (<http://e.x/a> <http://e.x/p> "1")
-    } FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } }
+    } FILTER NOT EXISTS { GRAPH ?other { ?s ?p ?o }  } }
     """
     g = _iri(graph)
     operations = []
@@ -290,8 +320,9 @@ def patch_graph_update(graph: str, remove: Sequence[tuple[str, str, str]], add: 
         lines = "".join(f"{s} {p} {o} .\n" for s, p, o in remove)
         rows = "".join(f"({s} {p} {o})\n" for s, p, o in remove)
         operations.append(f"DELETE DATA {{ GRAPH {g} {{\n{lines}}} }}")
-        operations.append(f"DELETE {{ ?s ?p ?o }} WHERE {{ VALUES (?s ?p ?o) {{\n{rows}}} FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} }} }}")
+        operations.append(f"DELETE {{ {_into(union, '?s ?p ?o')} }} WHERE {{ VALUES (?s ?p ?o) {{\n{rows}}} "
+                          f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} {_others(union)} }} }}")
     if add:
         lines = "".join(f"{s} {p} {o} .\n" for s, p, o in add)
-        operations.append(f"INSERT DATA {{ GRAPH {g} {{\n{lines}}}\n{lines}}}")
+        operations.append(f"INSERT DATA {{ GRAPH {g} {{\n{lines}}}\n{_into(union, lines)}}}")
     return " ;\n".join(operations)
