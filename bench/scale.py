@@ -8,11 +8,11 @@ Prints, in one run:
   in each store, and the derive step of one run on each;
 - a one-triple SPARQL Update (``GraphStore.update``) on the large store, median ms (goal: < 100 ms);
 - ``kg ingest`` of one new article into the large store, start to exit, median s (goal: < 3 s);
-- with ``--scheduler`` (or ``--dask``, which starts a local cluster of ``dask scheduler`` and two
-  ``dask worker`` processes on loopback), ``kg ingest`` articles/s with 1 and 2 Dask workers against
-  ``--workers 1`` and ``--workers 2``;
-- with ``--remote`` (or ``--oxigraph-server``, which starts ``oxigraph serve`` on loopback), the remote
-  store's write rate against the embedded one's.
+- with ``--dask`` (local clusters of ``dask scheduler`` and one or two ``dask worker`` processes on
+  loopback), ``kg ingest`` articles/s with 1 and 2 Dask workers against ``--workers 1`` and
+  ``--workers 2``;
+- with ``--remote`` (``oxigraph serve`` on loopback), the remote store's write rate against the
+  embedded one's.
 
 The large store is NOT built by extracting 10,000 articles (hours on two cores): it is generated from
 the graphs of ``--templates`` really extracted articles (FA-KES dev articles about the Syrian war), each
@@ -235,12 +235,67 @@ def growth(args, workdir: Path, corpus: list[dict], figures: dict) -> None:
     figures["kg_ingest_one_s_median"] = {"large": round(cli_ingest_seconds(workdir / "large", singles, workdir), 2), "goal": 3}
 
 
+def cluster_rates(args, workdir: Path, corpus: list[dict], figures: dict) -> None:
+    """``kg ingest`` articles/s: 1 and 2 local Dask workers against --workers 1 and 2, alternating."""
+    sys.path.insert(0, str(REPO / "tests"))
+    from servers import DaskCluster
+
+    jsonl = write_jsonl(workdir / "cluster.jsonl", corpus[: args.cluster_articles])
+    rates: dict[str, list[float]] = {}
+    for workers in (1, 2):
+        cluster = DaskCluster(workdir, workers=workers)
+        try:
+            for round_number in range(args.repeat):
+                for name, extra in ((f"workers_{workers}", ("--workers", str(workers))), (f"dask_{workers}", ("--scheduler", cluster.address))):
+                    store = workdir / f"cluster-store-{name}-{round_number}"
+                    rates.setdefault(name, []).append(cli_ingest_rate(jsonl, args.cluster_articles, str(store), *extra))
+                    shutil.rmtree(store, ignore_errors=True)
+                    log(f"  {name}: {rates[name][-1]:.2f} articles/s")
+        finally:
+            cluster.close()
+    medians = {name: round(median(values), 2) for name, values in rates.items()}
+    figures["cluster_articles_per_s_median"] = {**medians, "articles": args.cluster_articles,
+                                                "dask_1_vs_workers_1": round(medians["dask_1"] / medians["workers_1"], 2),
+                                                "dask_2_vs_workers_2": round(medians["dask_2"] / medians["workers_2"], 2)}
+
+
+def remote_rate(args, workdir: Path, figures: dict, templates=None) -> None:
+    """Write rate (article graphs/s, put_graph as ingest does) into Oxigraph's server against the embedded store."""
+    sys.path.insert(0, str(REPO / "tests"))
+    from servers import OxigraphServer
+
+    from kg.store import OxigraphStore, RemoteSparqlStore
+
+    if templates is None:
+        corpus_file = workdir / "remote-corpus.jsonl"
+        write_corpus(corpus_file, args.templates)
+        templates = template_graphs(read_jsonl(corpus_file), workdir)
+    server = OxigraphServer(workdir / "remote-server")
+    try:
+        rates = {}
+        for name, store in (("embedded", OxigraphStore(workdir / "remote-embedded")), ("remote", RemoteSparqlStore(server.url))):
+            start = time.perf_counter()
+            write_only_ms(store, templates, 0, args.remote_articles)
+            rates[name] = args.remote_articles / (time.perf_counter() - start)
+            store.close()
+    finally:
+        server.close()
+    figures["write_articles_per_s"] = {k: round(v, 1) for k, v in rates.items()}
+    figures["write_articles_per_s"]["remote_vs_embedded"] = round(rates["remote"] / rates["embedded"], 2)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--store-articles", type=int, default=10_000)
     parser.add_argument("--templates", type=int, default=40)
     parser.add_argument("--measured", type=int, default=100)
     parser.add_argument("--update-repeat", type=int, default=7)
+    parser.add_argument("--skip-growth", action="store_true", help="Leave out the large-store figures.")
+    parser.add_argument("--dask", action="store_true", help="Also: kg ingest with local Dask clusters of 1 and 2 workers.")
+    parser.add_argument("--cluster-articles", type=int, default=100)
+    parser.add_argument("--repeat", type=int, default=1, help="Rounds of the cluster comparison (alternating).")
+    parser.add_argument("--remote", action="store_true", help="Also: write rate into `oxigraph serve` against the embedded store.")
+    parser.add_argument("--remote-articles", type=int, default=200)
     parser.add_argument("--json", action="store_true", help="Print the figures as JSON.")
     parser.add_argument("--keep", action="store_true", help="Keep the work folder.")
     args = parser.parse_args()
@@ -250,7 +305,12 @@ def main() -> None:
         corpus_file = workdir / "corpus.jsonl"
         write_corpus(corpus_file, args.templates + args.measured + 200)
         corpus = read_jsonl(corpus_file)
-        growth(args, workdir, corpus, figures)
+        if not args.skip_growth:
+            growth(args, workdir, corpus, figures)
+        if args.remote:
+            remote_rate(args, workdir, figures)
+        if args.dask:
+            cluster_rates(args, workdir, corpus[args.templates:], figures)
     finally:
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)

@@ -74,8 +74,8 @@ def consolidated_figures(store: GraphStore, attacks: Iterable[str] | None = None
     if attacks is None:
         return _consolidated(store, "")
     figures: dict[tuple[str, str], int] = {}
-    for chunk in _chunked(sorted(set(attacks))):
-        figures.update(_consolidated(store, "VALUES ?attack { " + " ".join(_iri(a) for a in chunk) + " }"))
+    for attack in sorted(set(attacks)):  # one by one: with several, engines' plans read every report
+        figures.update(_consolidated(store, f"VALUES ?attack {{ {_iri(attack)} }}"))
     return figures
 
 

@@ -172,3 +172,17 @@ def test_a_failing_user_update_changes_nothing(store):
     with pytest.raises(SyntaxError):
         store.update(f"INSERT DATA {{ GRAPH <{G1}> {{ <http://e.x/x> <http://e.x/p> }} }}")
     assert len(union(store)) == 2 and store.graphs() == [G1]
+
+
+def test_insert_and_delete_data_follow_only_their_own_triples(store):
+    from kg.store.base import update_with_union
+
+    store.put_graph(G1, NT)
+    store.put_graph(G2, SHARED)
+    text = (f'INSERT DATA {{ GRAPH <{G2}> {{ <http://e.x/c> <http://e.x/p> "new" }} }} ; '
+            f'DELETE DATA {{ GRAPH <{G1}> {{ <http://e.x/a> <http://e.x/p> "one" . <http://e.x/a> <http://e.x/q> <http://e.x/b> }} }}')
+    assert "COPY" not in update_with_union(text)
+    store.update(text)
+    assert union(store) == {("http://e.x/a", "http://e.x/p", "one"), ("http://e.x/c", "http://e.x/p", "new")}
+    store.update(f'DELETE DATA {{ GRAPH <{G2}> {{ <http://e.x/a> <http://e.x/p> "one" }} }}')
+    assert union(store) == {("http://e.x/c", "http://e.x/p", "new")}

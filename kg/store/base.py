@@ -242,10 +242,50 @@ def touched_graphs(sparql: str) -> list[str] | None:
     return list(found)
 
 
+def _data_triples(sparql: str) -> list[str] | None:
+    """The triples (N-Triples syntax) of an update made only of ``INSERT DATA`` / ``DELETE DATA``
+    into named graphs, without blank nodes; None for any other update."""
+    from rdflib import BNode, URIRef
+    from rdflib.plugins.sparql.algebra import translateUpdate
+    from rdflib.plugins.sparql.parser import parseUpdate
+
+    try:
+        operations = translateUpdate(parseUpdate(sparql)).algebra
+    except Exception:  # noqa: BLE001 - the slower general path decides
+        return None
+    triples: dict[str, None] = {}
+    for op in operations:
+        if op.name not in ("InsertData", "DeleteData") or op.get("triples"):
+            return None
+        for graph, stated in (op.get("quads") or {}).items():
+            if not isinstance(graph, URIRef):
+                return None
+            for triple in stated:
+                if any(isinstance(term, BNode) for term in triple):
+                    return None  # a second INSERT DATA would mint other blank nodes
+                triples[" ".join(term.n3() for term in triple)] = None
+    return list(triples)
+
+
+def _follow_triples(triples: list[str], union: str | None) -> list[str]:
+    """Updates bringing the union in step for ``triples`` only: in it when some graph states them."""
+    if not triples:
+        return []
+    rows = "".join(f"({t})\n" for t in triples)
+    stated = f"GRAPH ?other {{ ?s ?p ?o }} {_others(union)}"
+    return [
+        f"DELETE {{ {_into(union, '?s ?p ?o')} }} WHERE {{ VALUES (?s ?p ?o) {{\n{rows}}} FILTER NOT EXISTS {{ {stated} }} }}",
+        f"INSERT {{ {_into(union, '?s ?p ?o')} }} WHERE {{ VALUES (?s ?p ?o) {{\n{rows}}} FILTER EXISTS {{ {stated} }} }}",
+    ]
+
+
 def update_with_union(sparql: str, union: str | None = None) -> str:
     """``sparql`` followed, in the same request, by what brings the union back in step: for the
     graphs it writes when it names them (see :func:`touched_graphs`), else for the whole store."""
     body = sparql.rstrip().rstrip(";")
+    data = _data_triples(sparql)
+    if data is not None:  # INSERT DATA / DELETE DATA only: the touched triples are in the text
+        return "\n;\n".join([body, *_follow_triples(data, union)])
     graphs = touched_graphs(sparql)
     if graphs is None:
         return body + "\n;\n" + resync_union(union)
