@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import Iterator
 
 from kg.ingest import BATCH_ARTICLES, Built
-from kg.sources import Article, Rejected
+from kg.sources import Article
 
 SETTINGS = ("KG_PIPELINE", "KG_BASE_IRI", "KG_SPARQL_QUERY", "KG_SPARQL_UPDATE", "KG_SPARQL_USER",
             "KG_SPARQL_PASSWORD", "KG_REMOTE_TIMEOUT")

@@ -15,7 +15,7 @@ import pytest
 
 pytest.importorskip("distributed", reason="Dask distributed is not installed (pip install '.[cluster]')")
 
-from servers import OXIGRAPH, DaskCluster, OxigraphServer  # noqa: E402
+from servers import DaskCluster, OxigraphServer  # noqa: E402
 
 from kg.derive import derived_graph, is_current  # noqa: E402
 from kg.ingest import BATCH_ARTICLES, ingest  # noqa: E402

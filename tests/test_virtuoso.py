@@ -1,6 +1,5 @@
 """The remote store against Virtuoso Open Source 7 (Debian's virtuoso-opensource), started from a
 private virtuoso.ini on loopback ports: what the embedded store does, graph by graph."""
-import io
 import json
 import shutil
 from pathlib import Path
