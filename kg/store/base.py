@@ -201,14 +201,18 @@ def touched_graphs(sparql: str) -> list[str] | None:
     >>> touched_graphs('INSERT DATA { <http://e.x/s> <http://e.x/p> 1 }') is None
     True
     """
-    from rdflib import URIRef
     from rdflib.plugins.sparql.algebra import translateUpdate
     from rdflib.plugins.sparql.parser import parseUpdate
 
     try:
-        operations = translateUpdate(parseUpdate(sparql)).algebra
+        return _touched(translateUpdate(parseUpdate(sparql)).algebra)
     except Exception:  # noqa: BLE001 - rdflib's reading differs from the engine's: rebuild the union instead
         return None
+
+
+def _touched(operations) -> list[str] | None:
+    from rdflib import URIRef
+
     found: dict[str, None] = {}
 
     def target(graph) -> bool:
@@ -245,14 +249,18 @@ def touched_graphs(sparql: str) -> list[str] | None:
 def _data_triples(sparql: str) -> list[str] | None:
     """The triples (N-Triples syntax) of an update made only of ``INSERT DATA`` / ``DELETE DATA``
     into named graphs, without blank nodes; None for any other update."""
-    from rdflib import BNode, URIRef
     from rdflib.plugins.sparql.algebra import translateUpdate
     from rdflib.plugins.sparql.parser import parseUpdate
 
     try:
-        operations = translateUpdate(parseUpdate(sparql)).algebra
+        return _data(translateUpdate(parseUpdate(sparql)).algebra)
     except Exception:  # noqa: BLE001 - the slower general path decides
         return None
+
+
+def _data(operations) -> list[str] | None:
+    from rdflib import BNode, URIRef
+
     triples: dict[str, None] = {}
     for op in operations:
         if op.name not in ("InsertData", "DeleteData") or op.get("triples"):
