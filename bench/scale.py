@@ -4,6 +4,7 @@ Prints, in one run:
 
 - the ingest rate (articles/s, real extraction) of ``--measured`` new articles into an empty store and
   into a store already holding ``--store-articles`` articles, and their ratio (goal: at least 0.8);
+  the articles go in as ``--batches`` ingest runs alternating between the two stores;
 - the write phase alone (one ``put_graph`` with its earlier-version lookup, per article), median ms
   in each store, and the derive step of one run on each;
 - a one-triple SPARQL Update (``GraphStore.update``) on the large store, median ms (goal: < 100 ms);
@@ -195,7 +196,6 @@ def growth(args, workdir: Path, corpus: list[dict], figures: dict) -> None:
     log(f"extracting {len(templates_records)} template articles")
     templates = template_graphs(templates_records, workdir)
     log(f"{len(templates)} templates, {median([d.count(chr(10)) for _, d in templates])} triples each (median)")
-    jsonl = write_jsonl(workdir / "measured.jsonl", measured)
 
     empty = OxigraphStore(workdir / "empty")
     large = OxigraphStore(workdir / "large")
@@ -206,12 +206,20 @@ def growth(args, workdir: Path, corpus: list[dict], figures: dict) -> None:
     from kg.extract import warm_up
 
     warm_up()
-    log(f"ingesting {len(measured)} new articles into the empty store")
-    empty_s, empty_derive, summary = timed_ingest(jsonl, empty)
-    log(f"  {summary}")
-    log(f"ingesting the same {len(measured)} articles into the large store")
-    large_s, large_derive, summary = timed_ingest(jsonl, large)
-    log(f"  {summary}")
+    # the same articles into both stores, in batches alternating between them, so that a machine
+    # busier at one moment than at another weighs on both alike
+    empty_s = empty_derive = large_s = large_derive = 0.0
+    batches = [measured[i::args.batches] for i in range(args.batches)]
+    for number, batch in enumerate(batches):
+        path = write_jsonl(workdir / f"measured-{number}.jsonl", batch)
+        order = (("empty", empty), ("large", large)) if number % 2 == 0 else (("large", large), ("empty", empty))
+        for name, store in order:
+            seconds, derive_seconds, summary = timed_ingest(path, store)
+            log(f"  batch {number + 1}/{len(batches)} into the {name} store: {summary}, {seconds:.1f} s")
+            if name == "empty":
+                empty_s, empty_derive = empty_s + seconds, empty_derive + derive_seconds
+            else:
+                large_s, large_derive = large_s + seconds, large_derive + derive_seconds
     figures["ingest"] = {
         "articles": len(measured),
         "empty_articles_per_s": round(len(measured) / empty_s, 2),
@@ -287,6 +295,7 @@ def main() -> None:
     parser.add_argument("--store-articles", type=int, default=10_000)
     parser.add_argument("--templates", type=int, default=40)
     parser.add_argument("--measured", type=int, default=100)
+    parser.add_argument("--batches", type=int, default=4, help="Ingest runs the measured articles are split into, alternating stores.")
     parser.add_argument("--update-repeat", type=int, default=7)
     parser.add_argument("--skip-growth", action="store_true", help="Leave out the large-store figures.")
     parser.add_argument("--dask", action="store_true", help="Also: kg ingest with local Dask clusters of 1 and 2 workers.")
