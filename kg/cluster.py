@@ -50,7 +50,7 @@ class Written:
     attacks: set[str] = field(default_factory=set)  # of the versions it replaced
 
 
-def connect(address: str, timeout: float = 30):
+def connect(address: str, timeout: float = 10):
     """A Dask client of the scheduler at ``address`` (``tcp://HOST:PORT``)."""
     try:
         from distributed import Client

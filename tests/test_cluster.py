@@ -153,3 +153,16 @@ def test_a_worker_killed_mid_run_loses_nothing_and_writes_nothing_twice(cluster,
     finally:
         cluster.add_worker()
         cluster.wait_for(2)
+
+
+def test_an_unreachable_scheduler_is_a_clear_error(tmp_path):
+    from click.testing import CliRunner
+
+    from kg.cli import cli
+    from servers import free_port
+
+    article = tmp_path / "a.txt"
+    article.write_text("Shelling hit the town of Idlib on Monday, killing four people.\n")
+    address = f"tcp://127.0.0.1:{free_port()}"
+    result = CliRunner().invoke(cli, ["ingest", str(article), "--scheduler", address, "--store", str(tmp_path / "store")])
+    assert result.exit_code == 1 and f"cannot reach the Dask scheduler at {address}" in result.output
