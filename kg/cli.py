@@ -40,7 +40,10 @@ def cli() -> None:
 @click.option("--pipeline", envvar="KG_PIPELINE", default="learned", show_default=True,
               help="Extraction pipeline: 'learned' (trained attacks, arguments and claims), 'rules' (the rule-based "
               "baseline) or the path of a pipeline file (also KG_PIPELINE).")
-def ingest(paths, store_dir, workers, max_bytes, pipeline) -> None:
+@click.option("--scheduler", envvar="KG_SCHEDULER", default=None, metavar="tcp://HOST:PORT",
+              help="Run extraction on this Dask distributed scheduler's workers instead of local processes "
+              "(also KG_SCHEDULER). With a remote --store the workers write their graphs themselves.")
+def ingest(paths, store_dir, workers, max_bytes, pipeline, scheduler) -> None:
     """Read articles from PATHS (files or folders) into the store.
 
     Plain text (.txt) and HTML (.html) articles, each with optional metadata in a sidecar NAME.json
@@ -58,10 +61,17 @@ def ingest(paths, store_dir, workers, max_bytes, pipeline) -> None:
         pipeline_path(pipeline)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--pipeline") from None
+    if scheduler and workers > 1:
+        raise click.UsageError("--workers runs local processes, --scheduler a Dask cluster's workers: give one")
     os.environ["KG_PIPELINE"] = pipeline  # worker processes inherit it
+    from kg.cluster import ClusterError
+
     with _open(store_dir, create=True) as store, _progress(paths) as tick:
         ensure_ontology(store)
-        summary = run_ingest(paths, store, workers=workers, max_bytes=max_bytes, on_item=tick)
+        try:
+            summary = run_ingest(paths, store, workers=workers, max_bytes=max_bytes, on_item=tick, scheduler=scheduler)
+        except ClusterError as exc:
+            raise click.ClickException(str(exc)) from None
     for note in summary.notes:
         click.echo(f"note {note}", err=True)
     for rejected in summary.rejected:

@@ -1,6 +1,6 @@
 """Ingest: read articles, extract, and write one named graph per article, all or nothing each;
-then, when anything changed, recompute the derived graph (figures consolidated across articles, see
-``kg.derive``).
+then, when anything changed, recompute the derived figures of the attacks those articles are about
+(figures consolidated across articles, see ``kg.derive``).
 
 Extraction is the slow part and runs in worker processes when asked; writing stays in this process,
 the store's single writer.
@@ -13,7 +13,7 @@ from typing import Callable, Iterable, Iterator
 
 from rdflib.namespace import DCTERMS
 
-from kg.derive import is_current, refresh_derived
+from kg.derive import attacks_in, is_current, refresh_derived, update_derived
 from kg.sources import MAX_ARTICLE_BYTES, Article, Rejected, quoted, read_inputs
 from kg.store import GraphStore
 from kg.vocab import CKG
@@ -32,6 +32,8 @@ class Summary:
     rejected: list[Rejected] = field(default_factory=list)
     triples: int = 0
     notes: list[str] = field(default_factory=list)  # what reading changed ("title cut to 2,000 characters")
+    written: list[str] = field(default_factory=list, repr=False)  # graphs written by this run
+    attacks: set[str] = field(default_factory=set, repr=False)  # attacks of the versions it replaced
 
     @property
     def total(self) -> int:
@@ -101,23 +103,58 @@ def ingest(
     workers: int = 1,
     max_bytes: int = MAX_ARTICLE_BYTES,
     on_item: ProgressHook | None = None,
+    scheduler: str | None = None,
 ) -> Summary:
-    """Ingest every article under ``paths`` into ``store``."""
+    """Ingest every article under ``paths`` into ``store``; with ``scheduler`` (``tcp://HOST:PORT``)
+    extraction runs on that Dask cluster (see ``kg.cluster``) instead of ``workers`` local processes."""
     summary = Summary()
-    for item in _built_items(read_inputs(paths, max_bytes=max_bytes), store, workers):
-        if isinstance(item, Rejected):
-            summary.rejected.append(item)
-        else:
-            summary.notes.extend(f"{quoted(item.article.origin)}: {note}" for note in item.article.notes)
-            _write(item, store, summary)
-        if on_item:
-            on_item(item.origin if isinstance(item, Rejected) else item.article.origin)
-    if summary.added or summary.replaced or not is_current(store):  # a run that died may have left it behind
-        refresh_derived(store)
+    current = is_current(store)  # a run that died before its derive step leaves it behind
+    client = None
+    if scheduler:
+        from kg.cluster import connect
+
+        client = connect(scheduler)
+    try:
+        for item in _built_items(read_inputs(paths, max_bytes=max_bytes), store, workers, client):
+            _record(item, store, summary)
+            if on_item:
+                on_item(item.origin if isinstance(item, Rejected) else item.article.origin)
+    finally:
+        if client is not None:
+            client.close()
+    finish(store, summary, current)
     return summary
 
 
-def _built_items(items: Iterator[Article | Rejected], store: GraphStore, workers: int) -> Iterator[Built | Rejected]:
+def _record(item, store: GraphStore, summary: Summary) -> None:
+    from kg.cluster import Written
+
+    if isinstance(item, Rejected):
+        summary.rejected.append(item)
+        return
+    summary.notes.extend(f"{quoted(item.article.origin)}: {note}" for note in item.article.notes)
+    if isinstance(item, Written):  # a worker wrote it to the remote store
+        summary.written.append(item.graph)
+        summary.attacks |= item.attacks
+        summary.triples += item.triples
+        if item.replaced:
+            summary.replaced += 1
+        else:
+            summary.added += 1
+    else:
+        _write(item, store, summary)
+
+
+def finish(store: GraphStore, summary: Summary, current: bool) -> None:
+    """The derive step of a run: for the attacks its articles are about when the derived graph was
+    current at the start, else (a run died before its own) all of it again."""
+    if not current:
+        refresh_derived(store)
+    elif summary.added or summary.replaced:
+        update_derived(store, summary.attacks | attacks_in(store, summary.written))
+
+
+def _built_items(items: Iterator[Article | Rejected], store: GraphStore, workers: int, client=None) -> Iterator[Built | Rejected]:
     """Build what is new; already-stored versions pass through as ``Built`` with no data."""
 
     def todo() -> Iterator[Article | Rejected]:
@@ -130,6 +167,11 @@ def _built_items(items: Iterator[Article | Rejected], store: GraphStore, workers
             else:
                 yield item
 
+    if client is not None:
+        from kg.cluster import built_items
+
+        yield from built_items(client, todo(), remote=getattr(store, "remote_spec", None))
+        return
     chunks = _chunks(todo(), BATCH_ARTICLES)
     if workers <= 1:
         for chunk in chunks:
@@ -170,7 +212,10 @@ def _write(built: Built, store: GraphStore, summary: Summary) -> None:
         summary.unchanged += 1
         return
     previous = previous_versions(store, built.article.source, built.graph)
+    if previous:
+        summary.attacks |= attacks_in(store, previous)
     store.put_graph(built.graph, built.data, replaces=previous)
+    summary.written.append(built.graph)
     summary.triples += built.triples
     if previous:
         summary.replaced += 1
@@ -186,4 +231,4 @@ def previous_versions(store: GraphStore, source: str, current: str) -> list[str]
     rows = store.query(
         f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?a a <{CKG.Article}> ; <{DCTERMS.source}> {term} }} }}"
     )
-    return [row["g"].value for row in rows if row["g"].value != current]
+    return [row["g"].value for row in rows if row["g"].value not in (current, store.union_graph)]

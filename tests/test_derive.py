@@ -161,7 +161,8 @@ KILLED_DURING_REFRESH = """
 import os, signal, sys
 import kg.ingest
 from kg.store import open_store
-kg.ingest.refresh_derived = lambda store: os.kill(os.getpid(), signal.SIGKILL)  # dies where the refresh would run
+kill = lambda *args: os.kill(os.getpid(), signal.SIGKILL)
+kg.ingest.refresh_derived = kg.ingest.update_derived = kill  # dies where the derive step would run
 kg.ingest.ingest([sys.argv[2]], open_store(sys.argv[1]))
 """
 
@@ -184,3 +185,35 @@ def test_a_run_killed_before_its_refresh_is_caught_up_by_the_next(articles, tmp_
         summary = ingest([str(articles)], store)
         assert summary.added == summary.replaced == 0
         assert list(attack_figures(store).values()) == [{7 if lost == "dropped" else 12}]
+
+
+def test_an_ingest_run_recomputes_only_the_attacks_its_articles_are_about(articles, store, monkeypatch, tmp_path):
+    from kg import derive
+
+    put(store, "other", report("other", 40))  # an attack no article of the run is about
+    refresh_derived(store)
+    ingest([str(articles)], store)
+    asked = []
+    original = derive.consolidated_figures
+    monkeypatch.setattr(derive, "consolidated_figures", lambda s, attacks=None: asked.append(attacks) or original(s, attacks))
+    write_article(articles, "b", "2019-03-04", killed=7, injured=20)
+    ingest([str(articles)], store)
+    [attacks] = asked
+    assert attacks is not None and str(ATTACK) not in attacks and len(set(attacks)) == 1
+    figures = attack_figures(store)
+    assert figures.pop(str(ATTACK)) == {40} and list(figures.values()) == [{7}]
+    assert derive.is_current(store)
+
+
+def test_incremental_and_full_derive_agree(articles, store):
+    from kg import derive
+
+    put(store, "one", claim("monitor", 27), report("one", 25))
+    refresh_derived(store)
+    ingest([str(articles)], store)
+    write_article(articles, "a", "2019-03-03", killed=3, injured=1)
+    ingest([str(articles)], store)
+    incremental = store.graph_ntriples(str(derived_graph()))
+    refresh_derived(store)
+    assert sorted(store.graph_ntriples(str(derived_graph())).splitlines()) == sorted(incremental.splitlines())
+    assert derive.is_current(store)

@@ -54,3 +54,41 @@ def test_an_unreachable_server_is_a_clear_error(tmp_path):
     url = f"http://127.0.0.1:{free_port()}/"
     result = CliRunner().invoke(cli, ["query", "ASK {}", "--store", url])
     assert result.exit_code != 0 and "cannot reach the SPARQL server" in result.output
+
+
+MEASURE_PEAK = """
+import resource, subprocess, sys
+done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+sys.stderr.write(done.stderr.decode(errors="replace"))
+print(done.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+"""
+
+
+def test_exporting_a_million_triples_from_a_remote_store_streams(tmp_path):
+    """The answers are parsed as they arrive: the export's peak memory stays far below the data."""
+    from servers import OxigraphServer
+
+    data = tmp_path / "million.nq"
+    with data.open("w") as out:
+        for number in range(1_000_000):
+            triple = f'<http://e.x/id/attack/a{number // 10}> <http://e.x/p{number % 10}> "value {number} of a long enough literal" '
+            out.write(triple + f"<http://e.x/id/graph/g{number // 1000}> .\n")
+            out.write(triple + ".\n")  # the union default graph
+    subprocess.run([OXIGRAPH, "load", "--location", str(tmp_path / "remote"), "--file", str(data)], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    data.unlink()
+    server = OxigraphServer(tmp_path / "remote")
+    try:
+        for fmt in ("nquads", "turtle"):
+            output = tmp_path / f"export.{fmt}"
+            command = [sys.executable, "-m", "kg.cli", "export", "--format", fmt, "--store", server.url, "-o", str(output)]
+            done = subprocess.run([sys.executable, "-c", MEASURE_PEAK, *command], capture_output=True, text=True, timeout=600)
+            code, peak_kib = map(int, done.stdout.split())
+            assert code == 0, done.stderr
+            with output.open("rb") as handle:
+                lines = sum(1 for _ in handle)
+            assert lines >= 1_000_000 if fmt == "nquads" else lines > 100_000
+            assert peak_kib < 200 * 1024, f"kg export --format {fmt} peaked at {peak_kib / 1024:.0f} MB"
+            output.unlink()
+    finally:
+        server.close()

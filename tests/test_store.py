@@ -122,3 +122,67 @@ def test_dumping_one_graph_as_quads_keeps_its_name(store):
     store.dump(quads, ox.RdfFormat.N_QUADS, graph=G1)
     lines = quads.getvalue().decode().splitlines()
     assert len(lines) == 2 and all(line.endswith(f"<{G1}> .") for line in lines)
+
+
+SHARED = b'<http://e.x/a> <http://e.x/p> "one" .\n'
+
+
+def union(store) -> set:
+    return {(r["s"].value, r["p"].value, r["o"].value) for r in store.query("SELECT ?s ?p ?o WHERE { ?s ?p ?o }")}
+
+
+def test_an_update_of_named_graphs_corrects_only_their_triples_in_the_union(store):
+    from kg.store.base import RESYNC_UNION, update_with_union
+
+    store.put_graph(G1, NT)
+    store.put_graph(G2, SHARED)
+    text = f'DELETE WHERE {{ GRAPH <{G1}> {{ ?s ?p ?o }} }} ; INSERT DATA {{ GRAPH <{G2}> {{ <http://e.x/c> <http://e.x/p> "new" }} }}'
+    assert RESYNC_UNION not in update_with_union(text)  # no scan of the whole store
+    store.update(text)
+    # "one" is still stated by G2; G1's other triple is gone; the new one is in
+    assert union(store) == {("http://e.x/a", "http://e.x/p", "one"), ("http://e.x/c", "http://e.x/p", "new")}
+    assert not any(g.startswith("urn:kg:before:") for g in store.graphs())
+
+
+def test_an_update_with_a_graph_variable_or_the_default_graph_rebuilds_the_union(store):
+    from kg.store.base import RESYNC_UNION, update_with_union
+
+    store.put_graph(G1, NT)
+    store.put_graph(G2, SHARED)
+    for text in ('DELETE WHERE { GRAPH ?g { ?s <http://e.x/q> ?o } }', 'INSERT DATA { <http://e.x/x> <http://e.x/p> "stray" }'):
+        assert RESYNC_UNION in update_with_union(text)
+        store.update(text)
+    assert union(store) == {("http://e.x/a", "http://e.x/p", "one")}  # the stray default-graph triple is removed again
+
+
+def test_with_copy_move_and_clear_keep_the_union_in_step(store):
+    store.put_graph(G1, NT)
+    store.update(f'WITH <{G1}> DELETE {{ ?s <http://e.x/q> ?o }} INSERT {{ ?s <http://e.x/q> "lit" }} WHERE {{ ?s <http://e.x/q> ?o }}')
+    assert union(store) == {("http://e.x/a", "http://e.x/p", "one"), ("http://e.x/a", "http://e.x/q", "lit")}
+    store.update(f"MOVE <{G1}> TO <{G2}>")
+    assert store.graphs() == [G2] and len(union(store)) == 2
+    store.update(f"COPY <{G2}> TO <{G1}> ; CLEAR GRAPH <{G2}>")
+    assert len(union(store)) == 2
+    store.update(f"DROP GRAPH <{G1}>")
+    assert union(store) == set()
+
+
+def test_a_failing_user_update_changes_nothing(store):
+    store.put_graph(G1, NT)
+    with pytest.raises(SyntaxError):
+        store.update(f"INSERT DATA {{ GRAPH <{G1}> {{ <http://e.x/x> <http://e.x/p> }} }}")
+    assert len(union(store)) == 2 and store.graphs() == [G1]
+
+
+def test_insert_and_delete_data_follow_only_their_own_triples(store):
+    from kg.store.base import update_with_union
+
+    store.put_graph(G1, NT)
+    store.put_graph(G2, SHARED)
+    text = (f'INSERT DATA {{ GRAPH <{G2}> {{ <http://e.x/c> <http://e.x/p> "new" }} }} ; '
+            f'DELETE DATA {{ GRAPH <{G1}> {{ <http://e.x/a> <http://e.x/p> "one" . <http://e.x/a> <http://e.x/q> <http://e.x/b> }} }}')
+    assert "COPY" not in update_with_union(text)
+    store.update(text)
+    assert union(store) == {("http://e.x/a", "http://e.x/p", "one"), ("http://e.x/c", "http://e.x/p", "new")}
+    store.update(f'DELETE DATA {{ GRAPH <{G2}> {{ <http://e.x/a> <http://e.x/p> "one" }} }}')
+    assert union(store) == {("http://e.x/c", "http://e.x/p", "new")}
