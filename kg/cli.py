@@ -65,12 +65,13 @@ def ingest(paths, store_dir, workers, max_bytes, pipeline, scheduler) -> None:
         raise click.UsageError("--workers runs local processes, --scheduler a Dask cluster's workers: give one")
     os.environ["KG_PIPELINE"] = pipeline  # worker processes inherit it
     from kg.cluster import ClusterError
+    from kg.ingest import WorkerFailed
 
     with _open(store_dir, create=True) as store, _progress(paths) as tick:
         ensure_ontology(store)
         try:
             summary = run_ingest(paths, store, workers=workers, max_bytes=max_bytes, on_item=tick, scheduler=scheduler)
-        except ClusterError as exc:
+        except (ClusterError, WorkerFailed) as exc:
             raise click.ClickException(str(exc)) from None
     for note in summary.notes:
         click.echo(f"note {note}", err=True)

@@ -197,14 +197,29 @@ def _chunks(items: Iterator, size: int) -> Iterator[list]:
 
 def _build_chunk(items: list[Article | Rejected | Built]) -> list[Built | Rejected]:
     """The chunk in order: its new articles built together, the rest passed through."""
+    if _START_FAILURE:
+        raise WorkerFailed(f"an extraction worker could not start: {_START_FAILURE}")
     built = iter(build_many([item for item in items if isinstance(item, Article)]))
     return [next(built) if isinstance(item, Article) else item for item in items]
 
 
+class WorkerFailed(RuntimeError):
+    """An extraction worker process could not start (its model or data would not load)."""
+
+
+_START_FAILURE: str | None = None  # in a worker process: why it could not start
+
+
 def _warm_up() -> None:
+    """Pool initializer. A failure is kept and raised by the worker's first task, so the run stops
+    with the reason; raised here, it would make the pool start replacement workers forever."""
+    global _START_FAILURE
     from kg.extract import warm_up
 
-    warm_up()
+    try:
+        warm_up()
+    except Exception as exc:  # noqa: BLE001 - reported through the first task
+        _START_FAILURE = f"{type(exc).__name__}: {exc}"
 
 
 def _write(built: Built, store: GraphStore, summary: Summary) -> None:

@@ -135,3 +135,27 @@ def test_a_long_title_in_json_lines_says_so(tmp_path):
     [article] = read_inputs([path])
     assert article.meta["title"] == "T" * 2000
     assert article.notes == ["record: title cut to 2,000 characters (it had 2,001)"]
+
+
+def test_a_worker_that_cannot_start_stops_the_run_with_its_reason(monkeypatch):
+    """A failing pool initializer would make multiprocessing start replacement workers forever."""
+    import kg.extract
+    from kg import ingest
+
+    def broken():
+        raise ImportError("no module named 'spacy_model_x'")
+
+    monkeypatch.setattr(kg.extract, "warm_up", broken)
+    monkeypatch.setattr(ingest, "_START_FAILURE", None)
+    ingest._warm_up()
+    with pytest.raises(ingest.WorkerFailed, match="could not start: ImportError: no module named 'spacy_model_x'"):
+        ingest._build_chunk([])
+
+
+def test_two_worker_processes_build_the_same_graphs_as_one(tmp_path):
+    one = kg_process(tmp_path / "one", "ingest", str(REPO / "seeds"), timeout=300)
+    two = kg_process(tmp_path / "two", "ingest", str(REPO / "seeds"), "--workers", "2", timeout=300)
+    assert one.returncode == 0 and two.returncode == 0, two.stderr[-2000:]
+    query = "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?a a <https://w3id.org/ckg/ontology#Article> } }"
+    counts = [kg_process(tmp_path / name, "query", "--format", "csv", query).stdout.split()[-1] for name in ("one", "two")]
+    assert counts[0] == counts[1] == str(len(list((REPO / "seeds").glob("*.txt"))))

@@ -66,10 +66,9 @@ class Catalog:
         if self._matchers is None:
             from spacy.matcher import PhraseMatcher
 
-            from kg.extract.nlp import load_learned_model, load_model
+            from kg.extract.nlp import loaded_pipeline
 
-            # the tokenizer of the pipeline already loaded: a second spaCy model costs 0.7 s at start-up
-            nlp = load_learned_model() if load_learned_model.cache_info().currsize else load_model()
+            nlp = loaded_pipeline()
             exact, lower = PhraseMatcher(nlp.vocab, attr="ORTH"), PhraseMatcher(nlp.vocab, attr="LOWER")
             for index, entry in enumerate(self.entries):
                 for alias in [entry.name, *entry.aliases]:
