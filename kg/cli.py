@@ -64,15 +64,20 @@ def ingest(paths, store_dir, workers, max_bytes, pipeline, scheduler) -> None:
     if scheduler and workers > 1:
         raise click.UsageError("--workers runs local processes, --scheduler a Dask cluster's workers: give one")
     os.environ["KG_PIPELINE"] = pipeline  # worker processes inherit it
-    from kg.cluster import ClusterError
+    from kg.cluster import Cluster, ClusterError
     from kg.ingest import WorkerFailed
 
     with _open(store_dir, create=True) as store, _progress(paths) as tick:
         ensure_ontology(store)
+        cluster = None
         try:
-            summary = run_ingest(paths, store, workers=workers, max_bytes=max_bytes, on_item=tick, scheduler=scheduler)
+            cluster = Cluster(scheduler) if scheduler else None
+            summary = run_ingest(paths, store, workers=workers, max_bytes=max_bytes, on_item=tick, cluster=cluster)
         except (ClusterError, WorkerFailed) as exc:
             raise click.ClickException(str(exc)) from None
+        finally:
+            if cluster is not None:
+                cluster.close()
     for note in summary.notes:
         click.echo(f"note {note}", err=True)
     for rejected in summary.rejected:

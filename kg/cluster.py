@@ -25,10 +25,9 @@ from __future__ import annotations
 
 import os
 from collections import deque
-from dataclasses import dataclass, field
 from typing import Iterator
 
-from kg.ingest import BATCH_ARTICLES, Built
+from kg.ingest import BATCH_ARTICLES, Built, Written
 from kg.sources import Article
 
 SETTINGS = ("KG_PIPELINE", "KG_BASE_IRI", "KG_SPARQL_QUERY", "KG_SPARQL_UPDATE", "KG_SPARQL_USER",
@@ -39,15 +38,17 @@ class ClusterError(RuntimeError):
     """The Dask scheduler cannot be reached or the cluster cannot run the work."""
 
 
-@dataclass
-class Written:
-    """An article a worker built and wrote to the remote store itself."""
+class Cluster:
+    """The Dask cluster at ``address`` as :func:`kg.ingest.ingest` uses it (``cluster=``)."""
 
-    article: Article
-    graph: str
-    triples: int
-    replaced: bool
-    attacks: set[str] = field(default_factory=set)  # of the versions it replaced
+    def __init__(self, address: str, timeout: float = 10):
+        self.client = connect(address, timeout)
+
+    def built_items(self, todo: Iterator, remote: dict[str, str] | None = None) -> Iterator:
+        return built_items(self.client, todo, remote=remote)
+
+    def close(self) -> None:
+        self.client.close()
 
 
 def connect(address: str, timeout: float = 10):
@@ -134,4 +135,4 @@ def _result(entry) -> list:
         entry.release()
 
 
-__all__ = ["ClusterError", "Written", "built_items", "connect", "extract_and_write_task", "extract_task"]
+__all__ = ["Cluster", "ClusterError", "Written", "built_items", "connect", "extract_and_write_task", "extract_task"]

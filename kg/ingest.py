@@ -103,32 +103,33 @@ def ingest(
     workers: int = 1,
     max_bytes: int = MAX_ARTICLE_BYTES,
     on_item: ProgressHook | None = None,
-    scheduler: str | None = None,
+    cluster=None,
 ) -> Summary:
-    """Ingest every article under ``paths`` into ``store``; with ``scheduler`` (``tcp://HOST:PORT``)
-    extraction runs on that Dask cluster (see ``kg.cluster``) instead of ``workers`` local processes."""
+    """Ingest every article under ``paths`` into ``store``; with ``cluster`` (a
+    :class:`kg.cluster.Cluster`) extraction runs on that Dask cluster instead of ``workers`` local
+    processes (the caller closes it)."""
     summary = Summary()
     current = is_current(store)  # a run that died before its derive step leaves it behind
-    client = None
-    if scheduler:
-        from kg.cluster import connect
-
-        client = connect(scheduler)
-    try:
-        for item in _built_items(read_inputs(paths, max_bytes=max_bytes), store, workers, client):
-            _record(item, store, summary)
-            if on_item:
-                on_item(item.origin if isinstance(item, Rejected) else item.article.origin)
-    finally:
-        if client is not None:
-            client.close()
+    for item in _built_items(read_inputs(paths, max_bytes=max_bytes), store, workers, cluster):
+        _record(item, store, summary)
+        if on_item:
+            on_item(item.origin if isinstance(item, Rejected) else item.article.origin)
     finish(store, summary, current)
     return summary
 
 
-def _record(item, store: GraphStore, summary: Summary) -> None:
-    from kg.cluster import Written
+@dataclass
+class Written:
+    """An article a cluster worker built and wrote to the remote store itself."""
 
+    article: Article
+    graph: str
+    triples: int
+    replaced: bool
+    attacks: set[str] = field(default_factory=set)  # of the versions it replaced
+
+
+def _record(item, store: GraphStore, summary: Summary) -> None:
     if isinstance(item, Rejected):
         summary.rejected.append(item)
         return
@@ -154,7 +155,7 @@ def finish(store: GraphStore, summary: Summary, current: bool) -> None:
         update_derived(store, summary.attacks | attacks_in(store, summary.written))
 
 
-def _built_items(items: Iterator[Article | Rejected], store: GraphStore, workers: int, client=None) -> Iterator[Built | Rejected]:
+def _built_items(items: Iterator[Article | Rejected], store: GraphStore, workers: int, cluster=None) -> Iterator[Built | Rejected]:
     """Build what is new; already-stored versions pass through as ``Built`` with no data."""
 
     def todo() -> Iterator[Article | Rejected]:
@@ -167,10 +168,8 @@ def _built_items(items: Iterator[Article | Rejected], store: GraphStore, workers
             else:
                 yield item
 
-    if client is not None:
-        from kg.cluster import built_items
-
-        yield from built_items(client, todo(), remote=getattr(store, "remote_spec", None))
+    if cluster is not None:
+        yield from cluster.built_items(todo(), remote=getattr(store, "remote_spec", None))
         return
     chunks = _chunks(todo(), BATCH_ARTICLES)
     if workers <= 1:

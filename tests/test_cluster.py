@@ -17,6 +17,7 @@ pytest.importorskip("distributed", reason="Dask distributed is not installed (pi
 
 from servers import DaskCluster, OxigraphServer  # noqa: E402
 
+from kg.cluster import Cluster  # noqa: E402
 from kg.derive import derived_graph, is_current  # noqa: E402
 from kg.ingest import BATCH_ARTICLES, ingest  # noqa: E402
 from kg.sources import Article  # noqa: E402
@@ -27,6 +28,16 @@ from kg.vocab import ONTOLOGY_IRI  # noqa: E402
 pytestmark = pytest.mark.slow
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 PLACES = ["Idlib", "Aleppo", "Saraqeb", "Ariha", "Maarat al-Numan", "Jisr al-Shughur", "Azaz", "Afrin"]
+
+
+_CLIENTS: dict[str, Cluster] = {}
+
+
+def on(dask_cluster) -> Cluster:
+    """The test cluster as ``kg.ingest.ingest`` takes it, one client per scheduler address."""
+    if dask_cluster.address not in _CLIENTS:
+        _CLIENTS[dask_cluster.address] = Cluster(dask_cluster.address)
+    return _CLIENTS[dask_cluster.address]
 
 
 @pytest.fixture(scope="module")
@@ -70,11 +81,11 @@ def contents(store) -> dict[str, set]:
 def test_an_embedded_store_gets_the_same_graphs_as_a_local_ingest(cluster, articles, local, tmp_path):
     ticks = []
     with OxigraphStore(tmp_path / "store") as store:
-        summary = ingest([str(articles)], store, scheduler=cluster.address, on_item=ticks.append)
+        summary = ingest([str(articles)], store, cluster=on(cluster), on_item=ticks.append)
         assert str(summary) == str(local[0]) and len(ticks) == local[0].total
         assert contents(store) == local[1]
         assert is_current(store)
-        again = ingest([str(articles)], store, scheduler=cluster.address)
+        again = ingest([str(articles)], store, cluster=on(cluster))
         assert again.unchanged == local[0].total and again.added == 0
 
 
@@ -82,7 +93,7 @@ def test_a_remote_store_is_written_by_the_workers(cluster, articles, local, tmp_
     server = OxigraphServer(tmp_path / "remote")
     try:
         store = RemoteSparqlStore(server.url)
-        summary = ingest([str(articles)], store, scheduler=cluster.address)
+        summary = ingest([str(articles)], store, cluster=on(cluster))
         assert str(summary) == str(local[0])
         assert contents(store) == local[1]
         assert is_current(store) and str(derived_graph()) in store.graphs()
@@ -126,7 +137,7 @@ def test_a_client_killed_mid_run_leaves_the_rerun_only_what_is_missing(cluster, 
         client.wait(10)
         assert client.returncode == -signal.SIGKILL, "the run ended before it could be killed"
         written = sum("/graph/article-" in g for g in store.graphs())
-        summary = ingest([str(articles)], store, scheduler=cluster.address)
+        summary = ingest([str(articles)], store, cluster=on(cluster))
         assert summary.unchanged >= 2 and summary.total == local[0].total
         assert summary.added + summary.unchanged + summary.replaced == local[0].total - len(local[0].rejected)
         assert written < local[0].total
@@ -146,7 +157,7 @@ def test_a_worker_killed_mid_run_loses_nothing_and_writes_nothing_twice(cluster,
 
     try:
         with OxigraphStore(tmp_path / "store") as store:
-            summary = ingest([str(articles)], store, scheduler=cluster.address, on_item=kill_one_worker)
+            summary = ingest([str(articles)], store, cluster=on(cluster), on_item=kill_one_worker)
             assert killed and killed[0].wait(10) == -signal.SIGKILL
             assert str(summary) == str(local[0])
             assert contents(store) == local[1]
