@@ -20,7 +20,35 @@ MAX_SEARCH_LENGTH = 200
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 XSD = PREFIXES["xsd"]
 # Datatypes whose values read plainly; others are shown next to the value.
-_PLAIN_DATATYPES = {XSD + t for t in ("string", "integer", "nonNegativeInteger", "decimal", "double", "date", "dateTime", "gYear")}
+_PLAIN_DATATYPES = {XSD + t for t in ("string", "integer", "nonNegativeInteger", "decimal", "double", "date", "dateTime", "gYear", "gYearMonth")}
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+
+
+def read_date(text: str | None) -> str | None:
+    """Template filter: an ISO date or year-month string as a reader writes it.
+
+    >>> read_date("2019-08-04"), read_date("2019-08"), read_date(None)
+    ('4 August 2019', 'August 2019', None)
+    """
+    if not text:
+        return text
+    return reader_date(text, XSD + ("date" if len(text) == 10 else "gYearMonth"))
+
+
+def reader_date(text: str, datatype: str | None) -> str:
+    """A date as a reader writes it; anything else unchanged.
+
+    >>> reader_date("2014-09-06", XSD + "date"), reader_date("2016-10", XSD + "gYearMonth"), reader_date("2016", XSD + "gYear")
+    ('6 September 2014', 'October 2016', '2016')
+    >>> reader_date("2016-13", XSD + "gYearMonth")
+    '2016-13'
+    """
+    match = re.fullmatch(r"(\d{4})-(\d{2})(?:-(\d{2}))?", text) if datatype in (XSD + "date", XSD + "gYearMonth") else None
+    if not match or not 1 <= int(match[2]) <= 12:
+        return text
+    month = f"{_MONTHS[int(match[2]) - 1]} {match[1]}"
+    return f"{int(match[3])} {month}" if match[3] else month
 _PLAIN_DATATYPES.add(str(RDF.langString))
 
 
@@ -113,6 +141,7 @@ class Value:
     datatype: str | None = None
     language: str | None = None
     kind: str | None = None  # our IRI kind (attack, place...) when the IRI is ours
+    when: str | None = None  # a date's ISO form when ``text`` is the reader's ("6 September 2014")
 
 
 def value_of(term, base: str, label=None) -> Value:
@@ -130,7 +159,9 @@ def value_of(term, base: str, label=None) -> Value:
     if isinstance(term, ox.Literal):
         datatype = term.datatype.value if term.datatype else None
         plain = datatype is None or datatype in _PLAIN_DATATYPES
-        return Value(text=term.value, datatype=None if plain else curie(datatype), language=term.language)
+        shown = reader_date(term.value, datatype)
+        return Value(text=shown, datatype=None if plain else curie(datatype), language=term.language,
+                     when=term.value if shown != term.value else None)
     return Value(text=str(term))
 
 

@@ -30,7 +30,7 @@ def test_attack_page_answers_who_what_where_when(pages_client):
     assert re.search(r"<dt>Who</dt><dd><a href=\"/id/actor/syrian-government-forces\"", facts)
     assert re.search(r"<dt>Against whom</dt><dd><a href=\"/id/actor/islamic-state\"", facts)
     assert 'href="/id/place/al-andalus-bakery"' in facts and 'href="/id/place/syria"' in facts
-    assert "2014-09-06" in facts and "<dt>Killed</dt><dd>25" in facts
+    assert '<time datetime="2014-09-06">6 September 2014</time>' in facts and "<dt>Killed</dt><dd>25" in facts
     assert 'href="/ontology#Airstrike"' in html
 
 
@@ -58,7 +58,7 @@ def test_entity_page_has_names_properties_incoming_and_sources(pages_client):
 def test_actor_page_has_attacks_on_a_timeline_and_claims_made(pages_client):
     html = page(pages_client, "/id/actor/islamic-state")
     timeline = section(html, "timeline")
-    assert "<time>2014-09-06</time>" in timeline and "target" in timeline and f'href="{ATTACK}"' in timeline
+    assert '<time datetime="2014-09-06">6 September 2014</time>' in timeline and "target" in timeline and f'href="{ATTACK}"' in timeline
     assert 'href="/id/place/al-andalus-bakery"' in timeline
     claims = section(html, "claims-made")
     assert 'href="/id/claim/is-commander-raqqa-bakery"' in claims and ">31<" in claims

@@ -76,3 +76,14 @@ def test_map_without_points_is_none():
 def test_href_for_never_links_scripts():
     assert render.href_for("javascript:alert(1)", "http://x/id/") is None
     assert render.href_for("data:text/html,<script>", "http://x/id/") is None
+
+
+def test_dates_read_as_a_reader_writes_them_not_as_schema_types():
+    import pyoxigraph as ox
+
+    from server.render import XSD, value_of
+
+    month = value_of(ox.Literal("2016-10", datatype=ox.NamedNode(XSD + "gYearMonth")), "http://localhost:5000/")
+    day = value_of(ox.Literal("2014-09-06", datatype=ox.NamedNode(XSD + "date")), "http://localhost:5000/")
+    assert (month.text, month.datatype, month.when) == ("October 2016", None, "2016-10")
+    assert (day.text, day.when) == ("6 September 2014", "2014-09-06")
