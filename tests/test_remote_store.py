@@ -1,6 +1,7 @@
 """The same ingest and query path against a remote SPARQL 1.1 server (Oxigraph's, on loopback)."""
 import socket
 import subprocess
+import sys
 import time
 
 import pytest

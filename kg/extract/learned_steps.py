@@ -79,7 +79,8 @@ def find_learned_attacks(state: State) -> None:
                     continue  # "considering attacks", "has ramped up airstrikes since August": no one attack happened
                 mentions.append((attack_from_trigger(state, sentence, trigger, reference), rules._definite_bare(tok)))
             elif found and (found[0].strong or not _ambiguous(tok) or scores.get(tok.i, 0.0) >= RULE_VETO or rules.hard_conflict(sentence)):
-                add_learned_arguments(state, sentence, found[0], arguments_of(doc, tok))
+                if not found[0].passing:  # a past event in passing keeps the rules' reading, claims and all
+                    add_learned_arguments(state, sentence, found[0], arguments_of(doc, tok))
                 mentions.append(found)
     for attack, anaphoric in mentions:
         rules.merge_mention(state, attack, anaphoric)
@@ -194,6 +195,8 @@ def resolve_argument(state: State, sentence: Sentence, role: str, span) -> str |
     speaks of people or a group ("a suicide bomber", "the organisation"), an unnamed place of this
     article when it is a target or a site ("a bakery", "the Markets area", "Rue Victor Hugo").
     """
+    if role == "place" and _agent(span):
+        return None  # "two American journalists": people, whatever place their nationality names
     kinds = ("place",) if role == "place" else ("actor", "place") if role == "target" else ("actor",)
     for kind in kinds:
         for tok in sorted(span, key=lambda t: t is not span.root):
@@ -232,12 +235,9 @@ def _site(span) -> bool:
 
 
 def _agent(span) -> bool:
-    """A phrase that speaks of people or a group: a person, group or nationality name, a plural,
-    a word for people or forces, or an agent noun ("bomber", "assailant", "terrorist", "gunmen").
-
-    >>> import spacy; doc = spacy.blank("en")("a suicide bomber")
-    >>> doc[2].pos_ = "NOUN"; _agent(doc[1:3])
-    True
+    """A phrase that speaks of people or a group: a person, group or nationality name, a word for
+    people or forces, or an agent noun ("bomber", "assailant", "terrorists", "gunmen"), not a
+    plural of things ("other military posts").
     """
     from kg.extract.actors import FORCE_NOUNS, ROLE_NOUNS
 
@@ -245,8 +245,8 @@ def _agent(span) -> bool:
     lemma = root.lemma_.lower() or root.lower_
     if root.ent_type_ in PLACE_ENTS or lemma in rules.NOUN_TRIGGERS and lemma != "bomber":
         return False
-    return _people(span) or lemma in FORCE_NOUNS or lemma in ROLE_NOUNS or lemma in GROUP_NOUNS \
-        or root.pos_ == "NOUN" and root.lower_.endswith(AGENT_SUFFIXES) and len(root) > 4
+    return lemma in PEOPLE_WORDS or root.ent_type_ in PERSON_ENTS or lemma in FORCE_NOUNS or lemma in ROLE_NOUNS \
+        or lemma in GROUP_NOUNS or root.pos_ == "NOUN" and lemma.endswith(AGENT_SUFFIXES) and len(lemma) > 4
 
 
 GROUP_NOUNS = {"group", "organisation", "organization", "brigade", "battalion", "unit", "cell", "faction", "militia",
