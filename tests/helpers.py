@@ -125,3 +125,11 @@ def label(x, kind: str, key: str) -> str:
 
 def attacks_of(x, type_: str) -> list:
     return [a for a in x.attacks if a.type == type_]
+
+
+def copy_seeds(directory: Path, pattern: str) -> Path:
+    """The seed articles matching ``pattern`` (texts and their sidecars) copied into ``directory``."""
+    for path in SEEDS.glob(pattern):
+        if path.suffix in (".txt", ".json"):
+            shutil.copy(path, directory / path.name)
+    return directory

@@ -3,18 +3,17 @@ processes on loopback), compared graph by graph with a local ingest of the same 
 import itertools
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
 pytest.importorskip("distributed", reason="Dask distributed is not installed (pip install '.[cluster]')")
 
+from helpers import copy_seeds  # noqa: E402
 from servers import DaskCluster, OxigraphServer  # noqa: E402
 
 from kg.cluster import Cluster  # noqa: E402
@@ -26,7 +25,6 @@ from kg.store.base import _canonical  # noqa: E402
 from kg.vocab import ONTOLOGY_IRI  # noqa: E402
 
 pytestmark = pytest.mark.slow
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 PLACES = ["Idlib", "Aleppo", "Saraqeb", "Ariha", "Maarat al-Numan", "Jisr al-Shughur", "Azaz", "Afrin"]
 
 
@@ -50,10 +48,7 @@ def cluster(tmp_path_factory):
 @pytest.fixture(scope="module")
 def articles(tmp_path_factory):
     """The seed articles and a JSON Lines file of wire reports, some about the same strike."""
-    directory = tmp_path_factory.mktemp("articles")
-    for path in SEEDS.glob("1*"):
-        if path.suffix in (".txt", ".json"):
-            shutil.copy(path, directory / path.name)
+    directory = copy_seeds(tmp_path_factory.mktemp("articles"), "1*")
     with (directory / "wire.jsonl").open("w") as out:
         for number in range(20):
             place = PLACES[number % len(PLACES)]

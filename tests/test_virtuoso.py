@@ -1,13 +1,12 @@
 """The remote store against Virtuoso Open Source 7 (Debian's virtuoso-opensource), started from a
 private virtuoso.ini on loopback ports: what the embedded store does, graph by graph."""
 import json
-import shutil
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
+from helpers import copy_seeds
 from servers import VIRTUOSO, VirtuosoServer
 
 from kg.cli import cli
@@ -18,7 +17,6 @@ from kg.store.base import _canonical
 from kg.vocab import CKG
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(VIRTUOSO is None, reason="virtuoso-t not installed (Debian: virtuoso-opensource)")]
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 
 @pytest.fixture(scope="module")
@@ -37,11 +35,7 @@ def env(virtuoso, monkeypatch):
 
 @pytest.fixture(scope="module")
 def articles(tmp_path_factory):
-    directory = tmp_path_factory.mktemp("articles")
-    for path in SEEDS.glob("10[1-6]*"):
-        if path.suffix in (".txt", ".json"):
-            shutil.copy(path, directory / path.name)
-    return directory
+    return copy_seeds(tmp_path_factory.mktemp("articles"), "10[1-6]*")
 
 
 INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")

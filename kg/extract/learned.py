@@ -244,10 +244,13 @@ class InstancePipe(TrainablePipe):
             owners += [d] * len(k)
             ids += [_ids(f) for f in feats]
             dense += rows
-        width = self.model.get_dim("dense")
+        return keys, owners, self.arrays(ids, dense)
+
+    def arrays(self, ids: list[list[int]], dense: list[numpy.ndarray]):
+        """The model's input: hashed feature ids ``(N, slots)`` and dense rows ``(N, dense)``."""
         ids_array = numpy.asarray(ids, dtype="uint64").reshape(len(ids), self.slots)
-        dense_array = numpy.asarray(dense, dtype="float32").reshape(len(dense), width)
-        return keys, owners, (ids_array, dense_array)
+        dense_array = numpy.asarray(dense, dtype="float32").reshape(len(dense), self.model.get_dim("dense"))
+        return ids_array, dense_array
 
     def predict(self, docs):
         docs = list(docs)
@@ -419,9 +422,7 @@ class PairScorer(InstancePipe):
         keys, feats, rows = self._pairs(doc, anchors)
         if not keys:
             return [[] for _ in anchors]
-        ids = numpy.asarray([_ids(f) for f in feats], dtype="uint64").reshape(len(keys), self.slots)
-        dense = numpy.asarray(rows, dtype="float32").reshape(len(keys), self.model.get_dim("dense"))
-        found = self._found(keys, [0] * len(keys), self.model.predict((ids, dense)))
+        found = self._found(keys, [0] * len(keys), self.model.predict(self.arrays([_ids(f) for f in feats], rows)))
         return [self._choose(doc, found.get((0, a), ())) for a in range(len(anchors))]
 
     def _pairs(self, doc: Doc, anchors: list[Span]):

@@ -217,7 +217,8 @@ def resolve_argument(state: State, sentence: Sentence, role: str, span) -> str |
 
 
 TIME_ENTS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
-AGENT_SUFFIXES = ("er", "or", "ist", "ant", "ent", "man", "men", "ary", "ian", "ee")
+GROUP_NOUNS = set(rules._WORDS["group_nouns"])
+AGENT_SUFFIXES = tuple(rules._WORDS["agent_suffixes"])
 
 
 def _named_place(span) -> bool:
@@ -247,15 +248,6 @@ def _agent(span) -> bool:
         return False
     return lemma in PEOPLE_WORDS or root.ent_type_ in PERSON_ENTS or lemma in FORCE_NOUNS or lemma in ROLE_NOUNS \
         or lemma in GROUP_NOUNS or root.pos_ == "NOUN" and lemma.endswith(AGENT_SUFFIXES) and len(lemma) > 4
-
-
-GROUP_NOUNS = {"group", "organisation", "organization", "brigade", "battalion", "unit", "cell", "faction", "militia",
-               "movement", "coalition", "alliance", "network", "regime", "administration", "individual"}
-
-
-def _people(span) -> bool:
-    root = span.root
-    return root.lemma_.lower() in PEOPLE_WORDS or root.ent_type_ in PERSON_ENTS or root.tag_ in ("NNS", "NNPS") and root.ent_type_ not in PLACE_ENTS
 
 
 def local_place(state: State, sentence: Sentence, span, facility: bool) -> Entity:

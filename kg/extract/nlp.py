@@ -27,7 +27,7 @@ def load_model():
     return english_pipeline()
 
 
-_LOADED: list = []  # the pipelines loaded in this process, first first
+_LOADED: list = []  # the first pipeline this process loaded
 
 
 def english_pipeline():
@@ -38,7 +38,8 @@ def english_pipeline():
         if importlib.util.find_spec(name) is not None:
             nlp = spacy.load(name)
             nlp.max_length = MAX_PARSED_CHARS + 1000
-            _LOADED.append(nlp)
+            if not _LOADED:
+                _LOADED.append(nlp)
             return nlp
     raise ModelMissing(f"no spaCy English model installed; install one of: {', '.join(MODEL_PACKAGES)}")
 
