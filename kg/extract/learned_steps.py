@@ -201,7 +201,7 @@ def resolve_argument(state: State, sentence: Sentence, role: str, span) -> str |
     for kind in kinds:
         for tok in sorted(span, key=lambda t: t is not span.root):
             ref = state.ref_at(sentence.index, tok.i, kind)
-            if ref and (kind == "actor" or role == "place" or "Facility" in state.entity("place", ref.key).types or role == "target"):
+            if ref and (kind == "actor" or role == "target" or _place_of(state, ref, span)):
                 return ref.key
     root = span.root
     if root.pos_ in ("PRON", "DET", "PUNCT", "NUM") or not any(t.is_alpha for t in span) or root.ent_type_ in TIME_ENTS \
@@ -219,6 +219,12 @@ def resolve_argument(state: State, sentence: Sentence, role: str, span) -> str |
 TIME_ENTS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
 GROUP_NOUNS = set(rules._WORDS["group_nouns"])
 AGENT_SUFFIXES = tuple(rules._WORDS["agent_suffixes"])
+
+
+def _place_of(state: State, ref, span) -> bool:
+    """Whether a place already found in the phrase can be where an attack happened: a known place,
+    or an unnamed one that is a site ("the hospital"), not the crowd or the car that was its target."""
+    return not state.entity("place", ref.key).props.get("local") or _site(span)
 
 
 def _named_place(span) -> bool:

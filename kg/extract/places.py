@@ -7,6 +7,8 @@ Iraq, "<Name> bakery/camp/hospital..." a Facility located where the text puts it
 """
 from __future__ import annotations
 
+import re
+
 from kg.extract.gazetteer import Candidate, gazetteer, normalise, strip_article
 from kg.extract.model import Entity, Ref, Sentence, State
 from kg.extract.step import step
@@ -71,7 +73,7 @@ def _resolve_entity(state: State, sentence: Sentence, ent, context: set[str]) ->
         if candidate is None or (candidate.kind != "Country" and candidate.cc not in context) or gaz.demonym(name):
             return
     else:
-        candidate = gaz.resolve(name, context)
+        candidate = _in_context(gaz.resolve(name, context), context)
     start_tok = tokens[0].i
     if region_word is not None:
         _add_region(state, sentence, name, tokens[0].i, region_word, candidate, context)
@@ -181,6 +183,15 @@ def _name_token(tok) -> bool:
         and tok.lower_ not in CALENDAR_WORDS and tok.ent_type_ not in NOT_PLACE_ENTS
 
 
+def _in_context(candidate: Candidate | None, context: set[str]) -> Candidate | None:
+    """The candidate, unless it is a small town abroad: in an article about Syria, "Madaya" is not
+    the town of that name in Myanmar, nor "Ariha" Jericho. A country, a region or a well-known city
+    outside the article's countries stays."""
+    if candidate is None or candidate.kind != "City" or not context or candidate.cc in context:
+        return candidate
+    return candidate if (candidate.population or 0) >= WELL_KNOWN_POPULATION else None
+
+
 def _guess(gaz, name: str, context: set[str]) -> Candidate | None:
     candidate = gaz.resolve(name, context)
     if candidate is None and name.endswith("s"):
@@ -202,6 +213,7 @@ def add_place(state: State, candidate: Candidate) -> Entity:
     props = {"cc": candidate.cc, "geonames": candidate.geonames, "population": candidate.population,
              "lat": candidate.lat, "long": candidate.long, "code": candidate.code}
     place = state.add_entity(Entity("place", candidate.key, candidate.name, {candidate.kind}, props={k: v for k, v in props.items() if v is not None}))
+    place.alt_labels.update(gaz.aliases.get(candidate.code or "", ()))
     region = gaz.admin_region(candidate)
     if region is not None and region.key != candidate.key:
         place.props.setdefault("located_in", add_place(state, region).key)
@@ -237,8 +249,13 @@ def _add_directional_region(state: State, sentence: Sentence, direction: str, co
 def _add_region(state: State, sentence: Sentence, base: str, start_tok: int, region_word, candidate: Candidate | None, context: set[str]) -> None:
     """"<X> province": a Region, matched to an ISO subdivision when one fits, in X's country."""
     gaz = gazetteer()
-    cc = candidate.cc if candidate else (next(iter(context)) if len(context) == 1 else None)
-    if candidate and candidate.kind == "Country":
+    country, base, start_tok = _country_before(sentence, base, start_tok)
+    if country is not None:
+        candidate = gaz.resolve(base, {country.cc}) or country
+        cc = country.cc
+    else:
+        cc = candidate.cc if candidate else (next(iter(context)) if len(context) == 1 else None)
+    if candidate and candidate.kind == "Country" and candidate is not country:
         return
     subdivision = gaz.region_for(base, cc) if cc else None
     bare = strip_article(normalise(base))
@@ -255,6 +272,21 @@ def _add_region(state: State, sentence: Sentence, base: str, start_tok: int, reg
             props["located_in"] = add_place(state, gaz.countries[cc]).key
         region = state.add_entity(Entity("place", f"{bare}-{cc or 'xx'}-{region_word.lower_}", label, {"Region"}, props={k: v for k, v in props.items() if v}))
     _add_ref(state, sentence, region, start_tok, region_word.i + 1, 0.85, "region")
+
+
+def _country_before(sentence: Sentence, base: str, start_tok: int) -> tuple[Candidate | None, str, int]:
+    """"Syria's Idlib" (or "Syrias Idlib", its apostrophe lost): the country, the name after it, and
+    the token where that name starts; else no country and the name as it was."""
+    words = base.split()
+    if len(words) < 2:
+        return None, base, start_tok
+    gaz = gazetteer()
+    country = gaz.resolve(words[0], kinds=("Country",)) or gaz.resolve(re.sub(r"['’]?s$", "", words[0]), kinds=("Country",))
+    if country is None:
+        return None, base, start_tok
+    doc = sentence.span.doc
+    skip = 2 if start_tok + 1 < len(doc) and doc[start_tok + 1].lower_ in ("'s", "’s") else 1
+    return country, " ".join(words[1:]), start_tok + skip
 
 
 def _display_base(base: str) -> str:
