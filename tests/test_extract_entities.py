@@ -115,3 +115,18 @@ def test_a_province_after_its_country_without_apostrophe_is_that_province():
                  "An explosion at a mosque in Syria's Idlib province killed 25 fighters."):
         regions = [p for p in labels_of(run(text), "place").values() if "Region" in p.types]
         assert [r.props.get("code") for r in regions if r.props.get("code", "").startswith("SY-")] == ["SY-ID"], text
+
+
+def test_a_village_the_gazetteer_lacks_is_a_place_located_where_the_text_puts_it():
+    x = run("Syrian warplanes hit the village of Urum al-Joz in Idlib province. Shelling also hit the Homs neighbourhood of al-Waer.")
+    places = labels_of(x, "place")
+    village, neighbourhood = places["Urum al-Joz"], places["al-Waer"]
+    assert "City" in village.types and x.entities[("place", village.props["located_in"])].props["code"] == "SY-ID"
+    assert neighbourhood.props["located_in"] == places["Homs"].key
+
+
+def test_the_town_of_a_known_place_is_that_place():
+    x = run("Regime barrel bombs hit the town of al-Bab in Aleppo province, a Syrian monitor said.")
+    al_bab = next(p for p in labels_of(x, "place").values() if p.props.get("geonames") and "Bāb" in p.label)
+    assert [a.places for a in x.attacks] == [[al_bab.key]]
+    assert x.entities[("place", al_bab.props["located_in"])].props["code"] == "SY-HL"

@@ -31,6 +31,7 @@ NON_CONFLICT = {  # senses of ambiguous triggers outside armed conflict, told by
     lemma: set(entry["words"]) | (_MONEY if entry["money_words"] else set()) for lemma, entry in _WORDS["non_conflict"].items()
 }
 PAST_CUES, LOCATIVE, DATE_BLOCKERS = (set(_WORDS[k]) for k in ("past_cues", "locative", "date_blockers"))
+SETTLEMENT_NOUNS = set(data_json("places.json")["settlement_nouns"])
 ANAPHOR_WORDS = tuple(_WORDS["anaphor_words"])
 FAMILIES: dict[str, str] = _WORDS["families"]
 
@@ -375,11 +376,19 @@ def _places(state: State, sentence: Sentence, tok) -> list[str]:
                 keys += _place_keys(state, sentence, child)  # "strikes hit Aleppo", "shelled Aleppo"
     if not keys:
         for ref in state.refs_in(sentence.index, "place"):
-            head = sentence.span.doc[ref.tokens[1] - 1]
-            if head.dep_ == "pobj" and head.head.lower_ in LOCATIVE and not state.ref_at(sentence.index, head.i, "actor") \
+            name = sentence.span.doc[ref.tokens[1] - 1]
+            head = _settlement_phrase(name)
+            if head.dep_ == "pobj" and head.head.lower_ in LOCATIVE and not state.ref_at(sentence.index, name.i, "actor") \
                     and same_clause(tok, head) and not _is_modifier_place(sentence, ref):
                 keys.append(ref.key)
     return _most_specific(state, keys)
+
+
+def _settlement_phrase(name):
+    """The phrase a place name heads or names: "the town of Khan Sheikhun" for "Sheikhun"."""
+    while name.dep_ == "pobj" and name.head.lower_ == "of" and name.head.head.lemma_.lower() in SETTLEMENT_NOUNS:
+        name = name.head.head
+    return name
 
 
 CLAUSE_DEPS = {"relcl", "advcl", "acl", "ccomp", "xcomp", "conj", "parataxis"}
@@ -413,6 +422,17 @@ def _place_keys(state: State, sentence: Sentence, prep) -> list[str]:
 PLACE_RANK = {"Facility": 0, "City": 1, "Region": 2, "Country": 3}
 
 
+def _rank(state: State, place: Entity) -> float:
+    """How specific a place is (lower is more): facility, city, region, country. A village the
+    gazetteer lacks that the text locates only in its country ranks after the known places beside
+    it, which say more about where it is."""
+    rank = min(PLACE_RANK.get(t, 4) for t in place.types)
+    container = state.entity("place", place.props.get("located_in", ""))
+    if place.props.get("unlisted") and (container is None or "Country" in container.types):
+        return 2.5
+    return rank
+
+
 def _most_specific(state: State, keys: list[str]) -> list[str]:
     """The most specific non-facility places (a facility stands for its container)."""
     resolved = []
@@ -423,7 +443,7 @@ def _most_specific(state: State, keys: list[str]) -> list[str]:
             place = state.entity("place", key) or place
             if "Facility" in place.types:
                 continue
-        resolved.append((min(PLACE_RANK.get(t, 4) for t in place.types), key))
+        resolved.append((_rank(state, place), key))
     if not resolved:
         return []
     best = min(rank for rank, _ in resolved)
@@ -441,8 +461,8 @@ def _clause_verb(tok):
 def same_clause(trigger, other) -> bool:
     """Whether ``other`` belongs to the trigger's clause (or to the main clause the trigger sits in)."""
     mine, theirs = _clause_verb(trigger), _clause_verb(other.head if other.dep_ == "pobj" else other)
-    if mine is None or theirs is None or mine == theirs or theirs == trigger:
-        return True
+    if mine is None or theirs is None or mine == theirs or theirs == trigger or theirs.dep_ == "relcl" and theirs.head == trigger:
+        return True  # "an airstrike that released gas on the town": the trigger's own relative clause
     return theirs.dep_ == "ROOT" and mine.dep_ not in ("conj", "relcl", "advcl", "acl", "pcomp", "xcomp")
 
 

@@ -190,6 +190,7 @@ class Gazetteer:
         self.countries: dict[str, Candidate] = {}
         self.subdivisions: dict[str, list[Candidate]] = {}
         self._admin_regions: dict[str, AdminAreas] = {}
+        self._other_names: dict[Candidate, list[str]] = {}
         eager = header["countries"] + header["regions"]
         for number, row in enumerate(json.loads("[" + ",".join(self._rows[:eager]) + "]")):
             place = self._decoded[number] = Candidate(*row)
@@ -204,6 +205,7 @@ class Gazetteer:
         self.facility_nouns = set(data["facility_nouns"])
         self.site_nouns = self.facility_nouns | set(data["site_nouns"])  # nouns of places a text can name without a name
         self.aliases = subdivision_aliases()
+        self.settlement_nouns = set(data["settlement_nouns"])  # "the town of ...", "... village"
 
     def _candidate(self, number: int) -> Candidate:
         found = self._decoded.get(number)
@@ -242,9 +244,10 @@ class Gazetteer:
         wanted = strip_article(normalise(base))
         best, best_ratio = None, 0.0
         for region in self.subdivisions.get(cc or "", ()):
-            ratio = difflib.SequenceMatcher(None, wanted, strip_article(normalise(region.name))).ratio()
-            if ratio > best_ratio:
-                best, best_ratio = region, ratio
+            for name in (region.name, *self.other_names(region)):
+                ratio = difflib.SequenceMatcher(None, wanted, strip_article(normalise(name))).ratio()
+                if ratio > best_ratio:
+                    best, best_ratio = region, ratio
         return best if best_ratio >= 0.85 else None
 
     def admin_region(self, city: Candidate) -> Candidate | None:
@@ -267,6 +270,20 @@ class Gazetteer:
             unmatched = [region for region in self.subdivisions.get(city.cc, ()) if region not in areas.matched]
             found = unmatched if len(unmatched) == 1 else ()
         return found[0] if len(found) == 1 else None  # several: the admin1 area is coarser
+
+    def other_names(self, region: Candidate) -> list[str]:
+        """A subdivision's names besides its own: those of ``places.json`` and its namesake city's,
+        as English writes it ("Ḩalab" is also "Aleppo").
+
+        >>> gaz = gazetteer()
+        >>> gaz.other_names(gaz.region_for("Aleppo", "SY"))
+        ['Aleppo']
+        """
+        if region not in self._other_names:
+            namesakes = [c.name for c in self.lookup(region.name) if c.kind == "City" and c.cc == region.cc and c.admin1
+                         and region in self._admin_areas(region.cc).get(c.admin1, ())]
+            self._other_names[region] = list(dict.fromkeys([*self.aliases.get(region.code or "", ()), *namesakes]))
+        return self._other_names[region]
 
     def _admin_areas(self, cc: str) -> "AdminAreas":
         """GeoNames admin1 code → the subdivisions named like one of its cities, for one country."""

@@ -24,6 +24,7 @@ from kg.extract.claims import _add_claim, _source_of, unnamed_source
 from kg.extract.coref import resolve_described_speakers
 from kg.extract.dates import parse_iso
 from kg.extract.figures import PEOPLE_WORDS
+from kg.extract.gazetteer import gazetteer
 from kg.extract.learned import CUE_KEY, TRIGGER_KEY
 from kg.extract.model import Attack, Entity, Sentence, State
 from kg.extract.step import step
@@ -198,6 +199,8 @@ def resolve_argument(state: State, sentence: Sentence, role: str, span) -> str |
     if role == "place" and _agent(span):
         return None  # "two American journalists": people, whatever place their nationality names
     kinds = ("place",) if role == "place" else ("actor", "place") if role == "target" else ("actor",)
+    if role in ("place", "target") and (named := _settlement_named(state, sentence, span)):
+        return named if role == "place" else None  # "the town of al-Bab" is al-Bab, where the attack was, not its target
     for kind in kinds:
         for tok in sorted(span, key=lambda t: t is not span.root):
             ref = state.ref_at(sentence.index, tok.i, kind)
@@ -221,6 +224,19 @@ GROUP_NOUNS = set(rules._WORDS["group_nouns"])
 AGENT_SUFFIXES = tuple(rules._WORDS["agent_suffixes"])
 
 
+def _settlement_named(state: State, sentence: Sentence, span) -> str | None:
+    """The place a settlement noun names through "of" ("the town of al-Bab" → al-Bab), if any."""
+    root = span.root
+    if root.lemma_.lower() not in gazetteer().settlement_nouns:
+        return None
+    for prep in (c for c in root.rights if c.dep_ == "prep" and c.lower_ == "of"):
+        for tok in prep.subtree:
+            ref = state.ref_at(sentence.index, tok.i, "place")
+            if ref is not None:
+                return ref.key
+    return None
+
+
 def _place_of(state: State, ref, span) -> bool:
     """Whether a place already found in the phrase can be where an attack happened: a known place,
     or an unnamed one that is a site ("the hospital"), not the crowd or the car that was its target."""
@@ -236,8 +252,6 @@ def _named_place(span) -> bool:
 def _site(span) -> bool:
     """A phrase that can be where an attack happened: a name of a place, or a site noun ("the bus
     station", "a busy pedestrian street", "the Markets area"), not "the past" or "a speech"."""
-    from kg.extract.gazetteer import gazetteer
-
     return _named_place(span) or span.root.lemma_.lower() in gazetteer().site_nouns
 
 

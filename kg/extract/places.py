@@ -7,6 +7,7 @@ Iraq, "<Name> bakery/camp/hospital..." a Facility located where the text puts it
 """
 from __future__ import annotations
 
+import math
 import re
 
 from kg.extract.gazetteer import Candidate, gazetteer, normalise, strip_article
@@ -26,6 +27,7 @@ def resolve_places(state: State) -> None:
         _scan_names(state, sentence, context)
         _capitals(state, sentence)
         _find_facilities(state, sentence)
+        _find_settlements(state, sentence, context)
     for sentence in state.sentences:
         _stated_containers(state, sentence)
 
@@ -183,13 +185,28 @@ def _name_token(tok) -> bool:
         and tok.lower_ not in CALENDAR_WORDS and tok.ent_type_ not in NOT_PLACE_ENTS
 
 
+FAR_KM = 1500
+
+
 def _in_context(candidate: Candidate | None, context: set[str]) -> Candidate | None:
-    """The candidate, unless it is a small town abroad: in an article about Syria, "Madaya" is not
-    the town of that name in Myanmar, nor "Ariha" Jericho. A country, a region or a well-known city
-    outside the article's countries stays."""
+    """The candidate, unless it is a small town far from the article's countries: in an article about
+    Syria, "Madaya" is not the town of that name in Myanmar. A country, a region, a well-known city,
+    or a town within ``FAR_KM`` of a capital of the article's countries (Afrin, in an article that
+    names only Turkey) stays."""
     if candidate is None or candidate.kind != "City" or not context or candidate.cc in context:
         return candidate
-    return candidate if (candidate.population or 0) >= WELL_KNOWN_POPULATION else None
+    if (candidate.population or 0) >= WELL_KNOWN_POPULATION or candidate.lat is None:
+        return candidate
+    capitals = [c for c in (gazetteer().capital(cc) for cc in context) if c is not None and c.lat is not None]
+    return candidate if any(_km(candidate, c) <= FAR_KM for c in capitals) else None
+
+
+def _km(a: Candidate, b: Candidate) -> float:
+    """Great-circle distance between two places, in kilometres."""
+    lat1, lat2 = math.radians(a.lat), math.radians(b.lat)
+    dlat, dlong = lat2 - lat1, math.radians(b.long - a.long)
+    h = math.sin(dlat / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(dlong / 2) ** 2
+    return 2 * 6371 * math.asin(math.sqrt(h))
 
 
 def _guess(gaz, name: str, context: set[str]) -> Candidate | None:
@@ -213,7 +230,8 @@ def add_place(state: State, candidate: Candidate) -> Entity:
     props = {"cc": candidate.cc, "geonames": candidate.geonames, "population": candidate.population,
              "lat": candidate.lat, "long": candidate.long, "code": candidate.code}
     place = state.add_entity(Entity("place", candidate.key, candidate.name, {candidate.kind}, props={k: v for k, v in props.items() if v is not None}))
-    place.alt_labels.update(gaz.aliases.get(candidate.code or "", ()))
+    if candidate.kind == "Region":
+        place.alt_labels.update(gaz.other_names(candidate))
     region = gaz.admin_region(candidate)
     if region is not None and region.key != candidate.key:
         place.props.setdefault("located_in", add_place(state, region).key)
@@ -312,6 +330,81 @@ def _find_facilities(state: State, sentence: Sentence) -> None:
         key = f"{normalise(name)}-{container or 'unlocated'}"
         facility = state.add_entity(Entity("place", key, name, {"Facility"}, props={"located_in": container} if container else {}))
         _add_ref(state, sentence, facility, start, token.i + 1, 0.8, "facility")
+
+
+NAME_GLUE = {"al", "el", "ar", "as", "ad", "an", "az", "ash", "at", "-", "'", "’"}
+
+
+def _find_settlements(state: State, sentence: Sentence, context: set[str]) -> None:
+    """"the village of Al-Shafah", "Deir al-Sharqi village": a populated place the gazetteer lacks,
+    named by its settlement noun, located in what the text puts it in."""
+    gaz = gazetteer()
+    doc = sentence.span.doc
+    for noun in sentence.span:
+        if noun.pos_ not in ("NOUN", "PROPN") or noun.lemma_.lower() not in gaz.settlement_nouns:
+            continue
+        after = [c for c in noun.rights if c.dep_ == "prep" and c.lower_ == "of"]
+        span = _name_after(doc, after[0].i + 1) if after else None
+        if span is None:
+            start = _name_start(doc, noun)
+            span = doc[start:noun.i] if start is not None else None
+        if span is None or state.covered(sentence.offsets(span), sentence.index) or gaz.demonym(span.text) \
+                or gaz.resolve(span.text, kinds=("Country",)) or any(state.ref_at(sentence.index, t.i) for t in span):
+            continue
+        known = _in_context(gaz.resolve(span.text, context, kinds=("City",)), context)
+        if known is not None and known.cc in context:
+            _add_ref(state, sentence, add_place(state, known), span.start, span.end, 0.8, "settlement")
+            continue
+        container = _settlement_container(state, sentence, noun, span, context)
+        key = f"{normalise(span.text)}-{container or 'unlocated'}"
+        props = {"located_in": container, "cc": _cc(state, container), "unlisted": True}
+        place = state.add_entity(Entity("place", key, span.text, {"City"}, props={k: v for k, v in props.items() if v}))
+        _add_ref(state, sentence, place, span.start, span.end, 0.7, "settlement")
+
+
+def _name_after(doc, start: int):
+    """The proper name that starts at ``start`` ("Al-Shafah", "Deir al-Adas"), or None."""
+    end = start
+    while end < len(doc) and (doc[end].text[:1].isupper() and doc[end].pos_ == "PROPN" or doc[end].lower_ in NAME_GLUE):
+        end += 1
+    while end > start and doc[end - 1].lower_ in NAME_GLUE:
+        end -= 1
+    capitalised = doc[start].text[:1].isupper() or doc[start].lower_ in NAME_GLUE and end > start + 2 and doc[start + 2].text[:1].isupper()
+    return doc[start:end] if end > start and capitalised else None
+
+
+def _settlement_container(state: State, sentence: Sentence, noun, span, context: set[str]) -> str | None:
+    """Where the text puts a settlement: a place named just after the phrase ("in Idlib province",
+    ", Idlib", "neighbourhood of Homs") or as its modifier ("the Homs neighbourhood of al-Waer"), else
+    the last province named in this or the two sentences before, else the country of the last place
+    named."""
+    doc = sentence.span.doc
+    first, last = min(span.start, noun.i), max(span.end, noun.i + 1)
+    for ref in sorted(state.refs_in(sentence.index, "place"), key=lambda r: r.tokens[0]):
+        entity = state.entity("place", ref.key)
+        if entity is None or "Facility" in entity.types or ref.tokens[0] < span.end and ref.tokens[1] > span.start:
+            continue
+        between = {t.lower_ for t in doc[last:ref.tokens[0]]}
+        if ref.tokens[0] >= last and between and between <= CONTAINER_GLUE and ref.tokens[0] - last <= 3:
+            return ref.key
+        if ref.tokens[1] <= first and {t.lower_ for t in doc[ref.tokens[1]:first]} <= {"'s", "’s", "s"} and noun.i < span.start:
+            return ref.key  # "the Homs neighbourhood of al-Waer", "Idlib's town of Saraqeb"
+    earlier = [r for r in state.refs if r.kind == "place" and (r.sent, r.tokens[0]) < (sentence.index, span.start)]
+    for ref in reversed(earlier):
+        entity = state.entity("place", ref.key)
+        if entity is not None and "Region" in entity.types and entity.props.get("code") and sentence.index - ref.sent <= 2:
+            return ref.key
+    for ref in reversed(earlier):
+        entity = state.entity("place", ref.key)
+        if entity is not None and entity.props.get("geonames") and entity.props.get("cc") in gazetteer().countries:
+            return add_place(state, gazetteer().countries[entity.props["cc"]]).key
+    gaz = gazetteer()
+    return add_place(state, gaz.countries[next(iter(context))]).key if len(context) == 1 and next(iter(context)) in gaz.countries else None
+
+
+def _cc(state: State, key: str | None) -> str | None:
+    place = state.entity("place", key) if key else None
+    return place.props.get("cc") if place is not None else None
 
 
 def _name_start(doc, noun) -> int | None:
