@@ -315,6 +315,11 @@ class QueryPool:
         except RuntimeError:
             raise self._timeout_error() from None
 
+    @property
+    def version(self) -> str:
+        """The snapshot new queries read (a new one after every update): what remembered pages are keyed on."""
+        return str(self._snapshot.path)
+
     def refresh(self) -> None:
         """Move to the store's current snapshot; workers follow as they become free."""
         with self._lock:
