@@ -22,6 +22,7 @@ DEFAULTS = {
     "UPDATE_TOKEN": None,  # bearer token enabling SPARQL Update; None disables it
     "MAX_CONTENT_LENGTH": 1_000_000,  # bytes of a request body
     "MAX_QUERY_LENGTH": 100_000,  # characters of a SPARQL query
+    "QUERY_CACHE_MB": 32,  # whole answers remembered until the next update (QueryPool); 0: off
     "PAGE_CACHE_MB": 64,  # entity pages remembered until the next update (server.page_cache); 0: off
     "WARM_UP": False,  # open the store and start the query workers in create_app (kg serve does)
 }

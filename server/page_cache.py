@@ -17,68 +17,22 @@ Only whole ``200`` answers are kept (not streamed downloads), at most ``PAGE_CAC
 """
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from typing import Callable
 
 from flask import Response, current_app, g
 
+from server.versioned import VersionedCache
+
 _EXTENSION = "kg_page_cache"
 
 
-class PageCache:
-    """Whole responses by key, for one store version at a time, within ``max_bytes``.
-
-    >>> cache = PageCache(1000)
-    >>> cache.put("v1", "a", (200, [], b"x" * 100)); cache.get("v1", "a")[2][:3]
-    b'xxx'
-    >>> cache.get("v2", "a") is None  # another version: nothing
-    True
-    >>> cache.put("v2", "b", (200, [], b"y")); cache.get("v1", "a") is None  # the old version is gone
-    True
-    """
-
-    def __init__(self, max_bytes: int) -> None:
-        self.max_bytes, self.max_entry = max_bytes, max_bytes // 8
-        self._lock = threading.Lock()
-        self._version = None
-        self._entries: OrderedDict = OrderedDict()
-        self._bytes = 0
-
-    def get(self, version, key):
-        with self._lock:
-            if version != self._version:
-                return None
-            entry = self._entries.get(key)
-            if entry is not None:
-                self._entries.move_to_end(key)
-            return entry
-
-    def put(self, version, key, entry) -> None:
-        size = len(entry[2])
-        if size > self.max_entry:
-            return
-        with self._lock:
-            if version != self._version:
-                self._entries.clear()
-                self._bytes, self._version = 0, version
-            old = self._entries.pop(key, None)
-            if old is not None:
-                self._bytes -= len(old[2])
-            self._entries[key] = entry
-            self._bytes += size
-            while self._bytes > self.max_bytes:
-                _, dropped = self._entries.popitem(last=False)
-                self._bytes -= len(dropped[2])
-
-
-def _cache() -> PageCache | None:
+def _cache() -> VersionedCache | None:
     megabytes = float(current_app.config.get("PAGE_CACHE_MB") or 0)
     if megabytes <= 0:
         return None
     cache = current_app.extensions.get(_EXTENSION)
     if cache is None:
-        cache = current_app.extensions.setdefault(_EXTENSION, PageCache(int(megabytes * 2**20)))
+        cache = current_app.extensions.setdefault(_EXTENSION, VersionedCache(int(megabytes * 2**20)))
     return cache
 
 
