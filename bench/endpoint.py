@@ -717,13 +717,17 @@ def main() -> None:
         print(f"store: {quads} quads, {args.attacks} synthetic attacks ({time.perf_counter() - started:.1f} s to build)")
         if "mix" not in skip:
             copy_store(work / "store", work / "oxigraph-copy")
+            copy_store(work / "store", work / "uncached-copy")
             if args.baseline:
                 copy_store(work / "store", work / "baseline-copy")
             servers = Servers()
             try:
                 servers.start("kg serve", start_ours(REPO, work / "store", port := free_port(), args.serve_option), port, "/sparql")
                 servers.start("oxigraph", start_oxigraph(work / "oxigraph-copy", port := free_port()), port, "/query")
-                labels = ["oxigraph", "kg serve"]
+                # "uncached": the same server remembering no answers, so every request goes to a query worker
+                servers.start("uncached", start_ours(REPO, work / "uncached-copy", port := free_port(), args.serve_option,
+                                                     {"KG_QUERY_CACHE_MB": "0"}), port, "/sparql")
+                labels = ["oxigraph", "kg serve", "uncached"]
                 if args.baseline:
                     servers.start("baseline", start_ours(Path(args.baseline), work / "baseline-copy", port := free_port(),
                                                          args.serve_option), port, "/sparql")

@@ -38,10 +38,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config["STORE"] = os.fspath(config.store_path(app.config["STORE"]))
     app.config["BASE_IRI"] = app.config["BASE_IRI"] or config.base_iri()
 
-    from server import db, errors, fast
+    from server import db, errors, fast, html
     from server.render import read_date
 
     app.add_template_filter(read_date)
+    html.install(app)
     db.init_app(app)
     errors.init_app(app)
     for blueprint in _blueprints():
