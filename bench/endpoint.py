@@ -17,7 +17,8 @@ Four tables, every figure taken with the compared servers' requests interleaved 
 alternating slices), so all meet the same machine load; medians and ratios, never one server alone:
 
 1. the mix: p50 and p99 of ``--requests`` sequential requests on one keep-alive connection per
-   server, and the ratios to Oxigraph's; with ``--baseline DIR`` (another checkout of this project,
+   server, and the ratios to Oxigraph's; ``uncached`` is ``kg serve`` remembering no answers
+   (``KG_QUERY_CACHE_MB=0``), every request through a query worker; with ``--baseline DIR`` (another checkout of this project,
    e.g. ``git worktree add /tmp/before main``) its ``kg serve`` is measured in the same rounds;
 2. concurrency: requests per second of 1 and of 16 concurrent keep-alive clients (``--clients``) on
    the point lookup, and 16 clients' rate over one client's (below 1.0 is a collapse);
@@ -28,7 +29,8 @@ alternating slices), so all meet the same machine load; medians and ratios, neve
    FA-KES dev then Reuters-21578 from ``KG_EVAL_DIR`` or ``../shared/eval``, through ``kg ingest``,
    plus one synthetic attack reported by 100 synthetic articles, each with its own report, claim
    and sentences): p50 of each page kind's heaviest page, and the store queries it ran (the
-   ``Server-Timing`` header);
+   ``Server-Timing`` header), remembered (``kg serve``) and built every time (``built``:
+   ``KG_PAGE_CACHE_MB=0``);
 
 then one big answer: a ``--big-rows`` row SELECT as SPARQL JSON, timed on both, with the growth of
 each server's resident memory while it streams.
