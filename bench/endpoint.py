@@ -30,7 +30,7 @@ alternating slices), so all meet the same machine load; medians and ratios, neve
    plus one synthetic attack reported by 100 synthetic articles, each with its own report, claim
    and sentences): p50 of each page kind's heaviest page, and the store queries it ran (the
    ``Server-Timing`` header), remembered (``kg serve``) and built every time (``built``:
-   ``KG_PAGE_CACHE_MB=0``);
+   ``KG_PAGE_CACHE_MB=0 KG_QUERY_CACHE_MB=0``);
 
 then one big answer: a ``--big-rows`` row SELECT as SPARQL JSON, timed on both, with the growth of
 each server's resident memory while it streams.
@@ -656,13 +656,13 @@ def pages_table(work: Path, args) -> None:
     store = Path(args.pages_store)
     if not (store / "CURRENT").exists():
         build_pages_store(store, args.pages_articles, work)
-    # "built": the same server with its page cache off, so every request builds the page (the cost of
+    # "built": the same server remembering no pages and no answers, so every request builds the page (the cost of
     # the first request after an update); "kg serve" remembers a page per snapshot (server.page_cache)
-    checkouts = [("kg serve", REPO, {}), ("built", REPO, {"KG_PAGE_CACHE_MB": "0"})]
+    checkouts = [("kg serve", REPO, {}), ("built", REPO, {"KG_PAGE_CACHE_MB": "0", "KG_QUERY_CACHE_MB": "0"})]
     checkouts += [("baseline", Path(args.baseline), {})] if args.baseline else []
     print(f"\n4. entity pages on {store} (real articles + one attack reported by {REPORTING_ARTICLES} synthetic ones): "
           f"p50 of {args.page_rounds} rounds ({args.baseline_page_rounds} for the baseline), pages interleaved; the "
-          f"servers one after the other; 'built' is kg serve with its page cache off (every request builds its page)")
+          f"servers one after the other; 'built' is kg serve remembering no pages and no answers (every request builds its page)")
     results = {}
     pages = None
     for label, repo, env in checkouts:
