@@ -22,6 +22,8 @@ DEFAULTS = {
     "UPDATE_TOKEN": None,  # bearer token enabling SPARQL Update; None disables it
     "MAX_CONTENT_LENGTH": 1_000_000,  # bytes of a request body
     "MAX_QUERY_LENGTH": 100_000,  # characters of a SPARQL query
+    "QUERY_CACHE_MB": 32,  # whole answers remembered until the next update (QueryPool); 0: off
+    "PAGE_CACHE_MB": 64,  # entity pages remembered until the next update (server.page_cache); 0: off
     "WARM_UP": False,  # open the store and start the query workers in create_app (kg serve does)
 }
 
@@ -36,10 +38,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config["STORE"] = os.fspath(config.store_path(app.config["STORE"]))
     app.config["BASE_IRI"] = app.config["BASE_IRI"] or config.base_iri()
 
-    from server import db, errors, fast
+    from server import db, errors, fast, html
     from server.render import read_date
 
     app.add_template_filter(read_date)
+    html.install(app)
     db.init_app(app)
     errors.init_app(app)
     for blueprint in _blueprints():

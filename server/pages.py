@@ -7,12 +7,12 @@ else from ``Accept``: HTML when a browser ranks it first, otherwise the best RDF
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, redirect, render_template, request
+from flask import Blueprint, Response, current_app, g, redirect, render_template, request
 
 from kg.formats import PREFIXES, Format, rdf_format
 from kg.iris import KINDS
 from kg.vocab import CKG, ONTOLOGY_IRI
-from server import entities, listing
+from server import entities, listing, page_cache
 from server.db import get_store, server_timing
 from server.errors import HTTPError
 from server.exports import export_links, graph_download, rdf_bytes
@@ -33,6 +33,8 @@ CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'none'; object-src 'no
 @bp.after_request
 def _harden(response: Response) -> Response:
     timing = server_timing()
+    if g.get("kg_page_cache") == "hit":
+        timing = 'store;desc="0 queries";dur=0.0, cache;desc="hit"'  # a page remembered from this snapshot
     if timing:
         response.headers["Server-Timing"] = timing  # how many store queries the page ran, and their time
     if response.mimetype == "text/html":
@@ -126,6 +128,11 @@ def entity(kind: str, name: str) -> Response:
     slug, fmt = split_suffix(name, formats)
     if fmt is None:
         fmt = choose(formats)
+    return page_cache.remembered(("entity", kind, slug, fmt.name if fmt else "html"),
+                                 lambda: _entity(kind, slug, fmt, formats))
+
+
+def _entity(kind: str, slug: str, fmt: Format | None, formats: tuple[Format, ...]) -> Response:
     iri = current_app.config["BASE_IRI"] + f"{kind}/{slug}"
     if not _queryable(iri):
         return not_found(fmt, f"nothing is known about {printable(kind + '/' + slug)}: no entity can have this name, it "

@@ -46,6 +46,7 @@ import atexit
 import json
 import logging
 import os
+import re
 import select
 import shutil
 import signal
@@ -61,8 +62,11 @@ from typing import Iterator
 
 from server import query_worker as protocol
 from server.errors import HTTPError
+from server.versioned import VersionedCache
 
 WORKER_PROGRAM = Path(protocol.__file__).resolve()
+# Functions whose value changes from one evaluation to the next: a query using one is never remembered.
+_VOLATILE = re.compile(r"\b(?:rand|now|uuid|struuid|bnode)\s*\(", re.IGNORECASE)
 _log = logging.getLogger(__name__)
 
 
@@ -240,6 +244,19 @@ class QueryRequest:
             cached = self.__dict__["_payload"] = json.dumps({name: getattr(self, name) for name in fields}).encode()
         return cached
 
+    def rememberable(self) -> bool:
+        """Whether the answer depends only on the store (no RAND(), NOW(), UUID(), STRUUID(), BNODE()).
+
+        >>> QueryRequest("SELECT ?x WHERE { ?x ?p ?o }", "application/sparql-results+json", None).rememberable()
+        True
+        >>> QueryRequest("SELECT (NOW () AS ?t) {}", "application/sparql-results+json", None).rememberable()
+        False
+        """
+        found = self.__dict__.get("_rememberable")
+        if found is None:
+            found = self.__dict__["_rememberable"] = _VOLATILE.search(self.query) is None
+        return found
+
 
 @dataclass
 class Answer:
@@ -258,11 +275,18 @@ class QueryPool:
 
     ``store`` hands out snapshots (:meth:`server.db.ServerStore.acquire_snapshot`); the pool holds a
     use of its current one.
+
+    Answers that arrive whole (up to an eighth of ``cache_bytes``) are remembered for the snapshot
+    they were computed on, and a request repeated on that snapshot is answered from memory without a
+    worker: the answer depends only on the request and the snapshot (queries using RAND, NOW, UUID,
+    STRUUID or BNODE are never remembered). An update moves the pool to a new snapshot, and nothing
+    remembered before is found any more. ``cache_bytes`` 0: nothing is remembered.
     """
 
     def __init__(self, store, *, size: int, timeout: float, prefixes: dict, memory_mb: int = 0,
-                 stream_timeout: float | None = None) -> None:
+                 stream_timeout: float | None = None, cache_bytes: int = 0) -> None:
         self.store, self.size, self.timeout, self.prefixes = store, size, timeout, prefixes
+        self._answers = VersionedCache(cache_bytes) if cache_bytes > 0 else None
         self.memory_mb = memory_mb
         self.stream_timeout = max(stream_timeout or 10 * timeout, timeout)
         self._lock = threading.Lock()
@@ -278,6 +302,11 @@ class QueryPool:
 
         ``budget``: the time left to the request (a page's queries share one); a new one by default.
         """
+        remember = self._answers is not None and request.rememberable()
+        if remember:
+            found = self._answers.get(self.version, request.payload())
+            if found is not None:
+                return Answer(found[0], iter(()), complete=found[1])
         budget = budget or Budget(self.timeout)
         worker = self._acquire(budget)
         try:
@@ -295,8 +324,11 @@ class QueryPool:
             if tag == protocol.DATA:
                 received.append(payload)
             elif tag == protocol.END:
+                snapshot, complete = worker.snapshot, b"".join(received)
                 self._release(worker)
-                return Answer(media_type, iter(()), complete=b"".join(received))
+                if remember and snapshot is self._snapshot:  # a worker left on an older snapshot is not remembered
+                    self._answers.put(str(snapshot.path), request.payload(), (media_type, complete))
+                return Answer(media_type, iter(()), complete=complete)
         if tag == protocol.ERROR:
             self._release(worker)
             error = json.loads(payload)
@@ -314,6 +346,11 @@ class QueryPool:
             return Answer(answer.media_type, iter(()), complete=b"".join(answer.chunks))
         except RuntimeError:
             raise self._timeout_error() from None
+
+    @property
+    def version(self) -> str:
+        """The snapshot new queries read (a new one after every update): what remembered pages are keyed on."""
+        return str(self._snapshot.path)
 
     def refresh(self) -> None:
         """Move to the store's current snapshot; workers follow as they become free."""

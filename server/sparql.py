@@ -277,7 +277,8 @@ def _new_runner(store, config) -> QueryPool | RemoteRunner:
         return RemoteRunner(store, PREFIXES)
     return QueryPool(store, size=int(config["QUERY_WORKERS"]), timeout=float(config["QUERY_TIMEOUT"]),
                      prefixes=PREFIXES, memory_mb=int(config["QUERY_MEMORY_MB"]),
-                     stream_timeout=config.get("QUERY_STREAM_TIMEOUT"))
+                     stream_timeout=config.get("QUERY_STREAM_TIMEOUT"),
+                     cache_bytes=int(float(config.get("QUERY_CACHE_MB") or 0) * 2**20))
 
 
 def close_pool(app: Flask) -> None:

@@ -65,7 +65,7 @@ def counted_app(tmp_path_factory):
             graphs[f"{BASE}graph/{name}-other-{n}"] = article(f"{name}-other-{n}", 0, f"{name}-other-{n}",
                                                               f"group-{name}", f"town-{name}")
     store = build_store(tmp_path_factory.mktemp("counted") / "store", sources=(), graphs=graphs)
-    app = make_app(store)
+    app = make_app(store, PAGE_CACHE_MB=0)  # the cost of building each page, never a remembered one
     yield app
     close_app(app)
 

@@ -1,0 +1,100 @@
+"""Entity pages are remembered per snapshot: sent again without a store query, rebuilt after an update.
+
+A real store behind a real app (query workers on snapshots); the updates go through ``/sparql`` with
+the update token, as a client would send them.
+"""
+from __future__ import annotations
+
+import pytest
+
+from helpers import build_store, close_app, make_app
+
+BASE = "http://localhost:5000/id/"
+TOKEN = "cache-test-token"
+LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
+ACTOR = f"<{BASE}actor/group>"
+GRAPH = (f'{ACTOR} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/ckg/ontology#ArmedGroup> .\n'
+         f'{ACTOR} {LABEL} "Old Name" .\n').encode()
+HTML = {"Accept": "text/html"}
+
+
+@pytest.fixture()
+def app(tmp_path):
+    app = make_app(build_store(tmp_path / "store", sources=(), graphs={f"{BASE}graph/g": GRAPH}), UPDATE_TOKEN=TOKEN)
+    yield app
+    close_app(app)
+
+
+def counted(app, monkeypatch, path: str, headers=HTML):
+    """The response to ``path`` and the store queries it ran."""
+    from server.db import ServerStore
+
+    calls, real = [], ServerStore.query
+
+    def counting(self, *args, **kwargs):
+        calls.append(args)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(ServerStore, "query", counting)
+    try:
+        response = app.test_client().get(path, headers=headers)
+    finally:
+        monkeypatch.setattr(ServerStore, "query", real)
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    return response, len(calls)
+
+
+def relabel(app, label: str) -> None:
+    update = f'DELETE {{ GRAPH ?g {{ {ACTOR} {LABEL} ?l }} }} INSERT {{ GRAPH <{BASE}graph/g> {{ {ACTOR} {LABEL} "{label}" }} }} ' \
+             f'WHERE {{ OPTIONAL {{ GRAPH ?g {{ {ACTOR} {LABEL} ?l }} }} }}'
+    response = app.test_client().post("/sparql", data={"update": update}, headers={"Authorization": f"Bearer {TOKEN}"})
+    assert response.status_code == 204, response.get_data(as_text=True)
+
+
+def test_a_page_asked_again_is_sent_without_store_queries(app, monkeypatch):
+    first, queries = counted(app, monkeypatch, "/id/actor/group")
+    again, queries_again = counted(app, monkeypatch, "/id/actor/group")
+    assert queries > 0 and queries_again == 0
+    assert again.get_data() == first.get_data() and "Old Name" in again.get_data(as_text=True)
+    assert 'cache;desc="hit"' in again.headers["Server-Timing"]
+    for header in ("Content-Type", "Link", "Vary", "Content-Security-Policy", "X-Content-Type-Options"):
+        assert again.headers[header] == first.headers[header]
+
+
+def test_an_update_is_seen_on_the_next_request(app, monkeypatch):
+    counted(app, monkeypatch, "/id/actor/group")
+    counted(app, monkeypatch, "/id/actor/group.ttl")
+    relabel(app, "New Name")
+    page, queries = counted(app, monkeypatch, "/id/actor/group")
+    assert queries > 0
+    assert "New Name" in page.get_data(as_text=True) and "Old Name" not in page.get_data(as_text=True)
+    turtle, _ = counted(app, monkeypatch, "/id/actor/group.ttl")
+    assert "New Name" in turtle.get_data(as_text=True)
+
+
+def test_each_representation_is_remembered_apart(app, monkeypatch):
+    html, _ = counted(app, monkeypatch, "/id/actor/group")
+    turtle, queries = counted(app, monkeypatch, "/id/actor/group", headers={"Accept": "text/turtle"})
+    assert queries > 0 and turtle.mimetype == "text/turtle" and html.mimetype == "text/html"
+    again, queries = counted(app, monkeypatch, "/id/actor/group", headers={"Accept": "text/turtle"})
+    assert queries == 0 and again.get_data() == turtle.get_data()
+
+
+def test_a_page_built_while_an_update_moved_the_workers_is_not_remembered(app, monkeypatch):
+    from server import page_cache
+
+    versions = iter(["before", "after", "after", "after"])
+    monkeypatch.setattr(page_cache, "store_version", lambda: next(versions))
+    counted(app, monkeypatch, "/id/actor/group")  # built on "before", finished on "after"
+    _, queries = counted(app, monkeypatch, "/id/actor/group")
+    assert queries > 0
+
+
+def test_no_cache_when_turned_off(tmp_path, monkeypatch):
+    app = make_app(build_store(tmp_path / "store", sources=(), graphs={f"{BASE}graph/g": GRAPH}), PAGE_CACHE_MB=0)
+    try:
+        counted(app, monkeypatch, "/id/actor/group")
+        _, queries = counted(app, monkeypatch, "/id/actor/group")
+        assert queries > 0
+    finally:
+        close_app(app)
