@@ -31,7 +31,6 @@ NON_CONFLICT = {  # senses of ambiguous triggers outside armed conflict, told by
     lemma: set(entry["words"]) | (_MONEY if entry["money_words"] else set()) for lemma, entry in _WORDS["non_conflict"].items()
 }
 PAST_CUES, LOCATIVE, DATE_BLOCKERS = (set(_WORDS[k]) for k in ("past_cues", "locative", "date_blockers"))
-SETTLEMENT_NOUNS = set(data_json("places.json")["settlement_nouns"])
 ANAPHOR_WORDS = tuple(_WORDS["anaphor_words"])
 FAMILIES: dict[str, str] = _WORDS["families"]
 
@@ -386,7 +385,8 @@ def _places(state: State, sentence: Sentence, tok) -> list[str]:
 
 def _settlement_phrase(name):
     """The phrase a place name heads or names: "the town of Khan Sheikhun" for "Sheikhun"."""
-    while name.dep_ == "pobj" and name.head.lower_ == "of" and name.head.head.lemma_.lower() in SETTLEMENT_NOUNS:
+    nouns = gazetteer().settlement_nouns
+    while name.dep_ == "pobj" and name.head.lower_ == "of" and name.head.head.lemma_.lower() in nouns:
         name = name.head.head
     return name
 

@@ -378,7 +378,7 @@ def _settlement_container(state: State, sentence: Sentence, noun, span, context:
     ", Idlib", "neighbourhood of Homs") or as its modifier ("the Homs neighbourhood of al-Waer"), else
     the last province named in this or the two sentences before, else the country of the last place
     named."""
-    doc = sentence.span.doc
+    gaz, doc = gazetteer(), sentence.span.doc
     first, last = min(span.start, noun.i), max(span.end, noun.i + 1)
     for ref in sorted(state.refs_in(sentence.index, "place"), key=lambda r: r.tokens[0]):
         entity = state.entity("place", ref.key)
@@ -396,9 +396,8 @@ def _settlement_container(state: State, sentence: Sentence, noun, span, context:
             return ref.key
     for ref in reversed(earlier):
         entity = state.entity("place", ref.key)
-        if entity is not None and entity.props.get("geonames") and entity.props.get("cc") in gazetteer().countries:
-            return add_place(state, gazetteer().countries[entity.props["cc"]]).key
-    gaz = gazetteer()
+        if entity is not None and entity.props.get("geonames") and entity.props.get("cc") in gaz.countries:
+            return add_place(state, gaz.countries[entity.props["cc"]]).key
     return add_place(state, gaz.countries[next(iter(context))]).key if len(context) == 1 and next(iter(context)) in gaz.countries else None
 
 
