@@ -32,7 +32,7 @@ from rdflib.namespace import DCTERMS, XSD
 
 from kg.iris import mint
 from kg.store import GraphStore
-from kg.store.base import _iri
+from kg.store.union import sparql_iri
 from kg.vocab import CKG, ONTOLOGY_IRI
 
 FIGURES = (CKG.killed, CKG.injured)
@@ -75,7 +75,7 @@ def consolidated_figures(store: GraphStore, attacks: Iterable[str] | None = None
         return _consolidated(store, "")
     figures: dict[tuple[str, str], int] = {}
     for attack in sorted(set(attacks)):  # one by one: with several, engines' plans read every report
-        figures.update(_consolidated(store, f"VALUES ?attack {{ {_iri(attack)} }}"))
+        figures.update(_consolidated(store, f"VALUES ?attack {{ {sparql_iri(attack)} }}"))
     return figures
 
 
@@ -142,7 +142,7 @@ def attacks_in(store: GraphStore, graphs: Iterable[str]) -> set[str]:
     those whose consolidated figures can change when these graphs come or go."""
     found: set[str] = set()
     for chunk in _chunked(sorted(set(graphs))):
-        values = " ".join(_iri(g) for g in chunk)
+        values = " ".join(sparql_iri(g) for g in chunk)
         rows = store.query(
             f"SELECT DISTINCT ?attack WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ "
             f"{{ ?x <{CKG.about}> ?attack }} UNION {{ ?attack a <{CKG.Attack}> }} }} }}"
@@ -163,7 +163,7 @@ def update_derived(store: GraphStore, attacks: Iterable[str]) -> int:
     figures = consolidated_figures(store, attacks)
     old: set[tuple[str, str, str]] = set()
     for chunk in _chunked(attacks):
-        values = " ".join(_iri(a) for a in chunk)
+        values = " ".join(sparql_iri(a) for a in chunk)
         rows = store.query(f"SELECT ?a ?f ?v WHERE {{ VALUES ?a {{ {values} }} {_VALUES_FIGURE} GRAPH {graph.n3()} {{ ?a ?f ?v }} }}")
         old.update((str(row["a"]), str(row["f"]), str(row["v"])) for row in rows)
     rows = store.query(f"SELECT ?v WHERE {{ GRAPH {graph.n3()} {{ {graph.n3()} {DCTERMS.identifier.n3()} ?v }} }}")

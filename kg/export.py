@@ -38,8 +38,8 @@ def write_graph(store: GraphStore, out: BinaryIO, fmt: Format, graph: str, base:
     """Write one named graph (an article's, the ontology) in an RDF ``fmt``, prefixes declared."""
     if fmt.name == "jsonld":
         from kg.jsonld import write_jsonld
-        from kg.store.base import _iri
+        from kg.store.union import sparql_iri
 
-        write_jsonld(store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {_iri(graph)} {{ ?s ?p ?o }} }}"), out, base)
+        write_jsonld(store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {sparql_iri(graph)} {{ ?s ?p ?o }} }}"), out, base)
     else:
         store.dump(out, fmt.engine, graph=graph, prefixes=export_prefixes(base))

@@ -132,7 +132,7 @@ def union(store) -> set:
 
 
 def test_an_update_of_named_graphs_corrects_only_their_triples_in_the_union(store):
-    from kg.store.base import RESYNC_UNION, update_with_union
+    from kg.store.union import RESYNC_UNION, update_with_union
 
     store.put_graph(G1, NT)
     store.put_graph(G2, SHARED)
@@ -144,15 +144,54 @@ def test_an_update_of_named_graphs_corrects_only_their_triples_in_the_union(stor
     assert not any(g.startswith("urn:kg:before:") for g in store.graphs())
 
 
-def test_an_update_with_a_graph_variable_or_the_default_graph_rebuilds_the_union(store):
-    from kg.store.base import RESYNC_UNION, update_with_union
+def stated(store) -> set:
+    """Every triple some named graph states: what the union must hold."""
+    return {(r["s"].value, r["p"].value, r["o"].value)
+            for r in store.query("SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }")}
+
+
+P, Q = "<http://e.x/p>", "<http://e.x/q>"
+ONE, QB = ("http://e.x/a", "http://e.x/p", "one"), ("http://e.x/a", "http://e.x/q", "http://e.x/b")
+TOUCHING_ONE_UPDATES = {  # update → the union after it, on G1 = NT and G2 = SHARED; no scan of the store
+    "graph variable, delete where": (f"DELETE WHERE {{ GRAPH ?g {{ ?s {Q} ?o }} }}", {ONE}),
+    "graph variable, delete and insert": (
+        f'DELETE {{ GRAPH ?g {{ ?s {P} ?o }} }} INSERT {{ GRAPH ?g {{ ?s {P} "changed" }} }} WHERE {{ GRAPH ?g {{ ?s {P} ?o }} }}',
+        {("http://e.x/a", "http://e.x/p", "changed"), QB}),
+    "graph variable, insert only": (
+        f'INSERT {{ GRAPH ?g {{ ?s <http://e.x/r> "}} # not a brace" }} }} WHERE {{ GRAPH ?g {{ ?s {P} ?o }} }}',
+        {ONE, QB, ("http://e.x/a", "http://e.x/r", "} # not a brace")}),
+    "default graph, delete only": (f"DELETE {{ ?s {P} ?o }} WHERE {{ ?s {P} ?o }}  # named graphs still state it", {ONE, QB}),
+    "default graph, insert only": (f"PREFIX e: <http://e.x/>\nINSERT {{ ?s e:stray 1 }} WHERE {{ ?s {P} ?o }}", {ONE, QB}),
+    "named graph, delete only": (f"DELETE {{ GRAPH <{G1}> {{ ?s {Q} ?o }} }} WHERE {{ GRAPH <{G1}> {{ ?s {Q} ?o }} }}", {ONE}),
+    "named graph, insert only": (f'INSERT {{ GRAPH <{G2}> {{ ?s {Q} "new" }} }} WHERE {{ GRAPH <{G1}> {{ ?s {Q} ?o }} }}',
+                                 {ONE, QB, ("http://e.x/a", "http://e.x/q", "new")}),
+}
+
+
+@pytest.mark.parametrize("text, after", TOUCHING_ONE_UPDATES.values(), ids=TOUCHING_ONE_UPDATES.keys())
+def test_an_update_corrects_the_union_only_for_what_it_matched(store, text, after):
+    from kg.store.union import RESYNC_UNION, update_with_union
 
     store.put_graph(G1, NT)
     store.put_graph(G2, SHARED)
-    for text in ('DELETE WHERE { GRAPH ?g { ?s <http://e.x/q> ?o } }', 'INSERT DATA { <http://e.x/x> <http://e.x/p> "stray" }'):
+    assert RESYNC_UNION not in update_with_union(text)
+    store.update(text)
+    assert union(store) == stated(store) == after
+    assert not any(g.startswith("urn:kg:before:") for g in store.graphs())
+
+
+def test_an_update_the_text_cannot_bound_rebuilds_the_union(store):
+    from kg.store.union import RESYNC_UNION, update_with_union
+
+    store.put_graph(G1, NT)
+    store.put_graph(G2, SHARED)
+    for text in (f'INSERT {{ GRAPH ?g {{ _:new {P} "blank" }} }} WHERE {{ GRAPH ?g {{ ?s {Q} ?o }} }}',  # a new node per match
+                 f"DELETE WHERE {{ GRAPH ?g {{ ?s {Q} ?o }} }} ; INSERT {{ GRAPH ?g {{ ?s {P} 2 }} }} WHERE {{ GRAPH ?g {{ ?s {P} ?o }} }}",
+                 'INSERT DATA { <http://e.x/x> <http://e.x/p> "stray" }'):
         assert RESYNC_UNION in update_with_union(text)
         store.update(text)
-    assert union(store) == {("http://e.x/a", "http://e.x/p", "one")}  # the stray default-graph triple is removed again
+        assert union(store) == stated(store)
+    assert ("http://e.x/x", "http://e.x/p", "stray") not in union(store)  # no graph states the stray triple
 
 
 def test_with_copy_move_and_clear_keep_the_union_in_step(store):
@@ -175,7 +214,7 @@ def test_a_failing_user_update_changes_nothing(store):
 
 
 def test_insert_and_delete_data_follow_only_their_own_triples(store):
-    from kg.store.base import update_with_union
+    from kg.store.union import update_with_union
 
     store.put_graph(G1, NT)
     store.put_graph(G2, SHARED)

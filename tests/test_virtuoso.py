@@ -84,6 +84,12 @@ def test_ingest_reingest_and_replace_match_the_embedded_store(env, articles, tmp
         for store in (local, remote):
             store.update(f'INSERT DATA {{ GRAPH <{graph}> {{ <http://e.x/s> <http://e.x/p> "user" }} }}')
         assert count(remote, union) == count(local, union)
+        for store in (local, remote):  # one choosing its graphs by a variable: the union follows what it matched
+            store.update('DELETE { GRAPH ?g { ?s <http://e.x/p> ?o } } INSERT { GRAPH ?g { ?s <http://e.x/p> "changed" } } '
+                         'WHERE { GRAPH ?g { ?s <http://e.x/p> ?o } }')
+        changed = 'SELECT (COUNT(*) AS ?n) WHERE { ?s <http://e.x/p> "changed" }'
+        assert count(remote, changed) == count(local, changed) == 1
+        assert count(remote, union) == count(local, union)
         assert contents(remote) == contents(local)
 
 

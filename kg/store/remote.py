@@ -36,7 +36,8 @@ from typing import BinaryIO
 import pyoxigraph as ox
 
 from kg.formats import sparql_prologue
-from kg.store.base import GraphStore, StoreError, _iri
+from kg.store.base import GraphStore, StoreError
+from kg.store.union import sparql_iri
 
 VIRTUOSO_UNION = "urn:kg:union"
 _FORM = re.compile(r"(?:\s+|#[^\n]*(?:\n|$)|(?i:PREFIX)\s*[^\s:]*:\s*<[^>]*>|(?i:BASE)\s*<[^>]*>)*(?i:(SELECT|ASK|CONSTRUCT|DESCRIBE))\b")
@@ -127,11 +128,11 @@ class RemoteSparqlStore(GraphStore):
         return int(next(iter(result))["n"].value)
 
     def graph_ntriples(self, graph: str) -> bytes:
-        triples = self.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {_iri(graph)} {{ ?s ?p ?o }} }}")
+        triples = self.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {sparql_iri(graph)} {{ ?s ?p ?o }} }}")
         return ox.serialize(self._unground(triples), format=ox.RdfFormat.N_TRIPLES)
 
     def has_graph(self, graph: str) -> bool:
-        return bool(self.query(f"ASK {{ GRAPH {_iri(graph)} {{ ?s ?p ?o }} }}"))
+        return bool(self.query(f"ASK {{ GRAPH {sparql_iri(graph)} {{ ?s ?p ?o }} }}"))
 
     def graphs(self) -> list[str]:
         rows = self.query(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {self._ours('g')} }}")
@@ -141,7 +142,7 @@ class RemoteSparqlStore(GraphStore):
         if prefixes:
             sparql = sparql_prologue(prefixes) + sparql
         if base_iri:
-            sparql = f"BASE {_iri(base_iri)}\n{sparql}"
+            sparql = f"BASE {sparql_iri(base_iri)}\n{sparql}"
         if self.union_graph is not None:
             sparql = _bound_graphs(sparql)
         if default_graph is None and self.union_graph is not None:
@@ -183,7 +184,7 @@ class RemoteSparqlStore(GraphStore):
         quads = format in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG)
         kw = {"prefixes": prefixes} if prefixes and format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else {}
         if graph is not None:
-            triples = self.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {_iri(graph)} {{ ?s ?p ?o }} }}")
+            triples = self.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {sparql_iri(graph)} {{ ?s ?p ?o }} }}")
             name = ox.NamedNode(graph)
             terms = (ox.Quad(t.subject, t.predicate, t.object, name) for t in triples) if quads else triples
             ox.serialize(self._unground(terms), out, format, **kw)
