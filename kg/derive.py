@@ -16,14 +16,15 @@ writes it with ``put_graph``, so the union default graph follows in the same tra
 versions and of the versions they replaced, found with :func:`attacks_in`) and patches their figures
 in one ``patch_graph`` request, so an ingest run costs what its articles cost, not what the store holds.
 
-The derived graph records what it was computed from: ``<derived> dcterms:identifier "state:<digest>"``,
-the digest of the names of the article graphs (names are content digests, so the names say which
-versions). It is written in the same transaction as the figures, so a run that died before or during
-the refresh leaves a state that no longer matches, and the next run (:func:`is_current`) rebuilds it.
+Writes the derived graph does not follow yet are stated on it (:data:`CKG.pendingWrite`): an ingest
+run states its own before its first article write and clears it in the request that patches the
+figures; the server states a user's update in the same request as the update. A run that finds a
+pending write it did not state (a run that died, or one that is still going, or a user's update)
+recomputes every figure at its end (:func:`refresh_derived`). Checking costs one index lookup,
+however many articles the store holds.
 """
 from __future__ import annotations
 
-import hashlib
 from typing import Iterable, Iterator
 
 import pyoxigraph as ox
@@ -32,8 +33,8 @@ from rdflib.namespace import DCTERMS, XSD
 
 from kg.iris import mint
 from kg.store import GraphStore
-from kg.store.union import sparql_iri
-from kg.vocab import CKG, ONTOLOGY_IRI
+from kg.store.union import patch_graph_update, sparql_iri
+from kg.vocab import CKG
 
 FIGURES = (CKG.killed, CKG.injured)
 
@@ -106,33 +107,54 @@ def derived_ntriples(figures: dict[tuple[str, str], int]) -> bytes:
     return "".join(lines).encode("utf-8")
 
 
-def source_state(store: GraphStore) -> str | None:
-    """What the derived graph follows: a digest of the article graphs' names; None without any."""
-    derived = str(derived_graph())
-    sources = sorted(g for g in store.graphs() if g not in (derived, ONTOLOGY_IRI))
-    if not sources:
-        return None
-    return "state:" + hashlib.sha256("\n".join(sources).encode("utf-8")).hexdigest()
+def pending_writes(store: GraphStore) -> set[str]:
+    """The writes the derived graph does not follow yet (:data:`CKG.pendingWrite` on it): runs
+    under way or dead, users' updates. One index lookup, whatever the store holds."""
+    graph = derived_graph().n3()
+    rows = store.query(f"SELECT ?w WHERE {{ GRAPH {graph} {{ {graph} {CKG.pendingWrite.n3()} ?w }} }}")
+    return {row["w"].value for row in rows}
 
 
 def is_current(store: GraphStore) -> bool:
-    """Whether the derived graph was computed from the article graphs the store holds now."""
-    state = source_state(store)
-    if state is None:
-        return True  # nothing to derive from
-    graph = derived_graph()
-    marker = f"{graph.n3()} {DCTERMS.identifier.n3()} {Literal(state).n3()}"
-    return bool(store.query(f"ASK {{ GRAPH {graph.n3()} {{ {marker} }} }}"))
+    """Whether the derived graph follows every write to the article graphs (no pending write)."""
+    return not pending_writes(store)
 
 
-def refresh_derived(store: GraphStore) -> int:
-    """Recompute the derived graph from the article graphs; returns how many figures it holds."""
+def new_write(kind: str) -> str:
+    """A name for a write, as :data:`CKG.pendingWrite` states it: what, when, and a unique part.
+
+    >>> new_write("ingest").startswith("ingest ")
+    True
+    """
+    import datetime as dt
+    import uuid
+
+    return f"{kind} {dt.datetime.now(dt.timezone.utc):%Y-%m-%dT%H:%M:%SZ} {uuid.uuid4().hex[:12]}"
+
+
+def _pending_triple(write: str) -> tuple[str, str, str]:
+    return derived_graph().n3(), CKG.pendingWrite.n3(), Literal(write).n3()
+
+
+def mark_pending(store: GraphStore, write: str) -> None:
+    """State, before a write to the article graphs, that the derived graph does not follow it yet."""
+    store.patch_graph(str(derived_graph()), add=[_pending_triple(write)])
+
+
+def pending_update(write: str, union: str | None = None) -> str:
+    """The SPARQL Update marking ``write`` pending, to run in the same request as the write itself
+    (a user's update through the server)."""
+    return patch_graph_update(str(derived_graph()), [], [_pending_triple(write)], union=union)
+
+
+def refresh_derived(store: GraphStore, done: Iterable[str] | None = None) -> int:
+    """Recompute the whole derived graph from the article graphs; returns how many figures it holds.
+
+    The pending writes of ``done`` are cleared (default: all of them); the others stay, since a run
+    still under way will write after this."""
     figures = consolidated_figures(store)
-    state = source_state(store)
-    data = derived_ntriples(figures)
-    if state is not None:
-        graph = derived_graph()
-        data += f"{graph.n3()} {DCTERMS.identifier.n3()} {Literal(state).n3()} .\n".encode("utf-8")
+    kept = set() if done is None else pending_writes(store) - set(done)
+    data = derived_ntriples(figures) + "".join(" ".join(_pending_triple(w)) + " .\n" for w in sorted(kept)).encode("utf-8")
     store.put_graph(str(derived_graph()), data)
     return len(figures)
 
@@ -151,14 +173,14 @@ def attacks_in(store: GraphStore, graphs: Iterable[str]) -> set[str]:
     return found
 
 
-def update_derived(store: GraphStore, attacks: Iterable[str]) -> int:
-    """Recompute the consolidated figures of ``attacks`` only, and the state marker, in one request;
-    the rest of the derived graph stays as it is. Only correct when the derived graph was current
-    before the articles about ``attacks`` changed (:func:`is_current`); returns how many figures
-    were written."""
+def update_derived(store: GraphStore, attacks: Iterable[str], done: Iterable[str] = ()) -> int:
+    """Recompute the consolidated figures of ``attacks`` only and clear the pending writes of
+    ``done``, in one request; the rest of the derived graph stays as it is. Only correct when the
+    derived graph followed every write before the articles about ``attacks`` changed
+    (:func:`is_current` at the start of the run); returns how many figures were written."""
     attacks = sorted(set(attacks))
     if len(attacks) > FULL_REFRESH_ABOVE:
-        return refresh_derived(store)
+        return refresh_derived(store, done)
     graph = derived_graph()
     figures = consolidated_figures(store, attacks)
     old: set[tuple[str, str, str]] = set()
@@ -166,12 +188,10 @@ def update_derived(store: GraphStore, attacks: Iterable[str]) -> int:
         values = " ".join(sparql_iri(a) for a in chunk)
         rows = store.query(f"SELECT ?a ?f ?v WHERE {{ VALUES ?a {{ {values} }} {_VALUES_FIGURE} GRAPH {graph.n3()} {{ ?a ?f ?v }} }}")
         old.update((str(row["a"]), str(row["f"]), str(row["v"])) for row in rows)
+    # the digest of every graph name that earlier versions kept on the derived graph goes too
     rows = store.query(f"SELECT ?v WHERE {{ GRAPH {graph.n3()} {{ {graph.n3()} {DCTERMS.identifier.n3()} ?v }} }}")
     old.update((graph.n3(), DCTERMS.identifier.n3(), str(row["v"])) for row in rows)
-    new_lines = derived_ntriples(figures).decode("utf-8").splitlines()
-    state = source_state(store)
-    if state is not None:
-        new_lines.append(f"{graph.n3()} {DCTERMS.identifier.n3()} {Literal(state).n3()} .")
-    new = {tuple(line[:-1].rstrip().split(" ", 2)) for line in new_lines}
+    old.update(_pending_triple(write) for write in done)
+    new = {tuple(line[:-1].rstrip().split(" ", 2)) for line in derived_ntriples(figures).decode("utf-8").splitlines()}
     store.patch_graph(str(graph), remove=sorted(old - new), add=sorted(new - old))
     return len(figures)

@@ -13,7 +13,7 @@ from typing import Callable, Iterable, Iterator
 
 from rdflib.namespace import DCTERMS
 
-from kg.derive import attacks_in, is_current, refresh_derived, update_derived
+from kg.derive import attacks_in, mark_pending, new_write, pending_writes, refresh_derived, update_derived
 from kg.sources import MAX_ARTICLE_BYTES, Article, Rejected, quoted, read_inputs
 from kg.store import GraphStore
 from kg.vocab import CKG
@@ -109,12 +109,14 @@ def ingest(
     :class:`kg.cluster.Cluster`) extraction runs on that Dask cluster instead of ``workers`` local
     processes (the caller closes it)."""
     summary = Summary()
-    current = is_current(store)  # a run that died before its derive step leaves it behind
+    behind = pending_writes(store)  # a run that died before its derive step, a user's update
+    this_run = new_write("ingest")
+    mark_pending(store, this_run)  # before the first article is written
     for item in _built_items(read_inputs(paths, max_bytes=max_bytes), store, workers, cluster):
         _record(item, store, summary)
         if on_item:
             on_item(item.origin if isinstance(item, Rejected) else item.article.origin)
-    finish(store, summary, current)
+    finish(store, summary, behind, this_run)
     return summary
 
 
@@ -146,13 +148,15 @@ def _record(item, store: GraphStore, summary: Summary) -> None:
         _write(item, store, summary)
 
 
-def finish(store: GraphStore, summary: Summary, current: bool) -> None:
-    """The derive step of a run: for the attacks its articles are about when the derived graph was
-    current at the start, else (a run died before its own) all of it again."""
-    if not current:
-        refresh_derived(store)
-    elif summary.added or summary.replaced:
-        update_derived(store, summary.attacks | attacks_in(store, summary.written))
+def finish(store: GraphStore, summary: Summary, behind: set[str], this_run: str) -> None:
+    """The derive step of a run, clearing its pending write: for the attacks its articles are about
+    when the derived graph followed every write at the start, else (``behind``: writes it did not
+    follow) all of it again, clearing those too."""
+    if behind:
+        refresh_derived(store, behind | {this_run})
+    else:
+        attacks = summary.attacks | attacks_in(store, summary.written) if summary.added or summary.replaced else set()
+        update_derived(store, attacks, done=[this_run])
 
 
 def _built_items(items: Iterator[Article | Rejected], store: GraphStore, workers: int, cluster=None) -> Iterator[Built | Rejected]:

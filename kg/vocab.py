@@ -90,6 +90,7 @@ class CKG(DefinedNamespace):
     geonamesId: URIRef  # The place's GeoNames identifier, digits only, as a string ("172955" for Raqqa, "163843" for Syria); the GeoNames page is https://www.geonames.org/ followed by it.
     injured: URIRef  # The number of people injured, as an xsd:nonNegativeInteger; on an attack, a claim or a report, like ckg:killed.
     killed: URIRef  # The number of people killed, as an xsd:nonNegativeInteger.
+    pendingWrite: URIRef  # On the derived graph <graph/derived>: a write to the article graphs that its figures do not follow yet, as a string naming it ("ingest 2026-12-03T18:30:00Z 1f3a…", "update 2026-12-03T18:31:02Z …").
     population: URIRef  # The number of inhabitants of the place, as given by the text or a gazetteer, an xsd:nonNegativeInteger.
     startOffset: URIRef  # Where the mention starts in its article's ckg:text, counted in Unicode characters from 0.
     statement: URIRef  # What the source claims, as a sentence of plain text (usually the sentence of the article reporting it); the exact span is the claim's ckg:evidence.

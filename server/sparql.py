@@ -17,6 +17,7 @@ from flask import Blueprint, Flask, Response, current_app, render_template, requ
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
+from kg.derive import new_write, pending_update
 from kg.formats import PREFIXES, RDF_FORMATS, RESULTS_FORMATS, Format, UnknownFormat, rdf_format, results_format, sparql_prologue
 from server import db
 from server.errors import HTTPError
@@ -304,7 +305,9 @@ def _update(text: str | None) -> Response:
     prologue = sparql_prologue()
     with _update_lock:
         try:
-            db.get_store().update(prologue + text)
+            store = db.get_store()
+            # the derived figures may no longer follow: the next kg ingest recomputes them all
+            store.update(prologue + text, then=[pending_update(new_write("update"), union=store.union_graph)])
         except SyntaxError as exc:
             raise HTTPError(400, "invalid SPARQL update: " + shift_error_lines(str(exc), prologue.count("\n"))) from None
         except (ValueError, RuntimeError, OSError) as exc:

@@ -161,7 +161,7 @@ KILLED_DURING_REFRESH = """
 import os, signal, sys
 import kg.ingest
 from kg.store import open_store
-kill = lambda *args: os.kill(os.getpid(), signal.SIGKILL)
+kill = lambda *args, **kwargs: os.kill(os.getpid(), signal.SIGKILL)
 kg.ingest.refresh_derived = kg.ingest.update_derived = kill  # dies where the derive step would run
 kg.ingest.ingest([sys.argv[2]], open_store(sys.argv[1]))
 """
@@ -217,3 +217,40 @@ def test_incremental_and_full_derive_agree(articles, store):
     refresh_derived(store)
     assert sorted(store.graph_ntriples(str(derived_graph())).splitlines()) == sorted(incremental.splitlines())
     assert derive.is_current(store)
+
+
+def test_an_ingest_run_never_lists_the_store_and_leaves_nothing_pending(articles, store, monkeypatch):
+    """The derive step's bookkeeping is one lookup, not a list of every article graph (a million
+    articles would make that seconds per run)."""
+    from kg import derive
+
+    monkeypatch.setattr(type(store), "graphs", lambda self: pytest.fail("an ingest run listed every graph"))
+    ingest([str(articles)], store)
+    assert derive.pending_writes(store) == set() and list(attack_figures(store).values()) == [{12}]
+
+
+def test_a_users_update_through_the_server_is_followed_by_the_next_run(articles, tmp_path):
+    """An update may change what the figures come from: it is marked pending in its own request,
+    and the next ingest run recomputes every figure, even with nothing new to write."""
+    from helpers import close_app, make_app
+
+    from kg import derive
+
+    location = tmp_path / "store"
+    with open_store(location) as store:
+        ingest([str(articles)], store)
+        [attack] = attack_figures(store)
+    app = make_app(location, UPDATE_TOKEN="t0ken")
+    try:
+        report_of_a = (f"PREFIX ckg: <{CKG._NS}> DELETE {{ GRAPH ?g {{ ?r ckg:killed 12 }} }} "
+                       f"INSERT {{ GRAPH ?g {{ ?r ckg:killed 9 }} }} WHERE {{ GRAPH ?g {{ ?r a ckg:Report ; ckg:killed 12 }} }}")
+        response = app.test_client().post("/sparql", data={"update": report_of_a}, headers={"Authorization": "Bearer t0ken"})
+        assert response.status_code == 204, response.get_data(as_text=True)
+    finally:
+        close_app(app)
+    with open_store(location) as store:
+        [pending] = derive.pending_writes(store)
+        assert pending.startswith("update ") and attack_figures(store)[attack] == {12}  # not followed yet
+        summary = ingest([str(articles)], store)
+        assert summary.added == summary.replaced == 0
+        assert attack_figures(store)[attack] == {9} and derive.is_current(store)

@@ -81,14 +81,15 @@ class GraphStore(ABC):
     def execute_update(self, sparql: str) -> None:
         """Run one SPARQL 1.1 Update request atomically, exactly as given."""
 
-    def update(self, sparql: str) -> None:
+    def update(self, sparql: str, *, then: Sequence[str] = ()) -> None:
         """Run a user's SPARQL 1.1 Update atomically, then bring the default graph back to the union
-        of the named graphs in the same transaction.
+        of the named graphs in the same transaction, then run the updates of ``then`` (ours, built
+        for this store's :attr:`union_graph`) in it too.
 
         The default graph is derived: write into named graphs. A triple inserted only into the
         default graph is removed again, since no graph states it.
         """
-        self.execute_update(update_with_union(sparql, union=self.union_graph))
+        self.execute_update("\n;\n".join([update_with_union(sparql, union=self.union_graph), *then]))
 
     @abstractmethod
     def dump(self, out: BinaryIO, format: ox.RdfFormat, *, graph: str | None = None, prefixes: dict[str, str] | None = None) -> None:
