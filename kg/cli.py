@@ -64,6 +64,10 @@ def ingest(paths, store_dir, workers, max_bytes, pipeline, scheduler) -> None:
     if scheduler and workers > 1:
         raise click.UsageError("--workers runs local processes, --scheduler a Dask cluster's workers: give one")
     os.environ["KG_PIPELINE"] = pipeline  # worker processes inherit it
+    if workers == 1 and not scheduler:  # extraction in this process: load its models while the store opens
+        from kg.extract import warm_up_in_background
+
+        warm_up_in_background()
     from kg.cluster import Cluster, ClusterError
     from kg.ingest import WorkerFailed
 

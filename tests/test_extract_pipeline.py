@@ -108,3 +108,20 @@ def test_a_failing_article_in_a_batch_is_rejected_alone(places_fail_on_afrin):
     results = build_many(ARTICLES)
     assert [type(r) for r in results] == [Built, Rejected, Built]
     assert "RuntimeError: broken" in results[1].reason
+
+
+def test_a_background_warm_up_hands_its_error_to_the_first_extraction(monkeypatch):
+    """`kg ingest` loads the models in a thread while it opens the store; a failure there (no spaCy
+    model installed, say) is raised where the extraction would have met it, not lost in the thread."""
+    import kg.extract as extract_module
+    from kg.extract.nlp import ModelMissing
+    from kg.sources import Article
+
+    def missing():
+        raise ModelMissing("no spaCy English model installed")
+
+    monkeypatch.setattr(extract_module, "_load_everything", missing)
+    extract_module.warm_up_in_background()
+    with pytest.raises(ModelMissing, match="no spaCy English model"):
+        extract_module.extract(Article(text="Warplanes struck Raqqa on Sunday.", path="test.txt"))
+    assert not extract_module._warming  # waited for once; the next extraction loads as usual

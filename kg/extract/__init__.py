@@ -51,6 +51,7 @@ def extract_many(articles: list[Article]) -> list[Extraction]:
     article's extraction is what :func:`extract` gives it alone."""
     from kg.extract.pipeline import run_many
 
+    await_warm_up()
     states = run_many([_state(article) for article in articles])
     return [
         Extraction(
@@ -83,9 +84,48 @@ def _state(article: Article):
     )
 
 
+_warming: list = []  # the background warm-up of this process, while it runs: [thread, outcome]
+
+
+def warm_up_in_background() -> None:
+    """Start :func:`warm_up` in a thread, so that the caller opens its store and reads its input
+    meanwhile; the first extraction (or :func:`warm_up`) waits for it and raises what it raised."""
+    import threading
+
+    if _warming:
+        return
+    outcome: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            _load_everything()
+        except BaseException as exc:  # noqa: BLE001 - handed to the thread that waits for it
+            outcome.append(exc)
+
+    thread = threading.Thread(target=run, name="kg-warm-up", daemon=True)
+    _warming.extend([thread, outcome])
+    thread.start()
+
+
+def await_warm_up() -> None:
+    """Wait for a background warm-up to end; raise its error, if it had one."""
+    if not _warming:
+        return
+    thread, outcome = _warming
+    thread.join()
+    _warming.clear()
+    if outcome:
+        raise outcome[0]
+
+
 def warm_up() -> None:
     """Load the spaCy model (with the trained components when the pipeline uses them), the
     gazetteer and the actor matcher once per process."""
+    await_warm_up()
+    _load_everything()
+
+
+def _load_everything() -> None:
     from kg.extract.actors import catalog
     from kg.extract.gazetteer import gazetteer
     from kg.extract.learned_parse import load_learned_model, parse_learned
