@@ -526,7 +526,8 @@ def _compatible(state: State, a: Attack, b: Attack) -> bool:
     if family(a.type) == family(b.type) and (not (b.places or b.perpetrators) or not (a.places or a.perpetrators)):
         return True  # an under-specified mention of an attack type already told is that attack
     shared = lambda x, y: bool(set(x) & set(y))  # noqa: E731
-    same_place = _places_agree(state, a.places, b.places) and (shared(a.perpetrators, b.perpetrators) or not (a.perpetrators and b.perpetrators))
+    pa, pb = _named(state, a.perpetrators), _named(state, b.perpetrators)
+    same_place = _places_agree(state, a.places, b.places) and (shared(pa, pb) or not (pa and pb))
     same_day = shared(a.perpetrators, b.perpetrators) and shared(a.dates, b.dates)
     return same_place or same_day or shared(a.targets, b.targets) and shared(a.perpetrators, b.perpetrators)
 
@@ -536,7 +537,14 @@ def _conflicting(state: State, a: Attack, b: Attack) -> bool:
         return True
     if a.dates and b.dates and not any(x.startswith(y) or y.startswith(x) for x in a.dates for y in b.dates):
         return True
-    return bool(a.perpetrators and b.perpetrators and not set(a.perpetrators) & set(b.perpetrators))
+    pa, pb = _named(state, a.perpetrators), _named(state, b.perpetrators)
+    return bool(pa and pb and not pa & pb)
+
+
+def _named(state: State, actors: list[str]) -> set[str]:
+    """The actors of ``actors`` that are named: a description ("two insurgent groups", "a suicide
+    bomber") may be any of them, so it neither matches nor contradicts a named one."""
+    return {key for key in actors if not ((entity := state.entity("actor", key)) and entity.props.get("unnamed"))}
 
 
 def _places_agree(state: State, xs: list[str], ys: list[str]) -> bool:
