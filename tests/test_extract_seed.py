@@ -111,8 +111,6 @@ def test_beheading_claimed_by_an_is_commander(seed):
                      ?c ckg:about ?a ; ckg:claimedBy [ ckg:unnamed true ; ckg:memberOf/rdfs:label "Islamic State" ]""")
 
 
-@pytest.mark.xfail(reason="regression of the retrained cue model: it reads 'added' and 'calling for' as attribution cues "
-                          "of 'the extremist group', so the passing execution is claimed by IS, not an unnamed accuser", strict=True)
 def test_passing_mentions_are_claims_by_unnamed_accusers(seed):
     _, g = seed
     assert ask(g, """?a a ckg:ChemicalAttack ; ckg:perpetrator/rdfs:label "Syrian government forces" ; ckg:date ?d .

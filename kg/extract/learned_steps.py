@@ -270,6 +270,23 @@ def _agent(span) -> bool:
         or lemma in GROUP_NOUNS or root.pos_ == "NOUN" and lemma.endswith(AGENT_SUFFIXES) and len(lemma) > 4
 
 
+def _said_by_an_event(verb) -> bool:
+    """Whether the cue's verb has for subject (its own, else that of the verb it depends on) an
+    attack or another event noun: then it tells what the event did, not what someone said.
+
+    "The recent beheadings of two journalists has added clout to the camp calling for intervention":
+    neither "added" nor "calling for" is anyone's statement.
+    """
+    for _ in range(3):
+        subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subject is not None:
+            return (subject.lemma_.lower() or subject.lower_) in rules.NOUN_TRIGGERS
+        if verb.dep_ not in ("advcl", "xcomp", "conj") or verb.head is verb:
+            return False
+        verb = verb.head
+    return False
+
+
 def local_place(state: State, sentence: Sentence, span, facility: bool) -> Entity:
     """A place the gazetteer does not know ("a bakery", "Rue Victor Hugo"): this article's, no
     coordinates, located in the place the sentence puts it in (else the last city named)."""
@@ -314,6 +331,8 @@ def find_learned_claims(state: State) -> None:
         for cue in _in_sentence(sentence.span.doc.spans.get(CUE_KEY, ()), sentence):
             if any(t.lower_ in rule_cues for t in cue):
                 continue  # the rules read this attribution already
+            if _said_by_an_event(cue.root):
+                continue  # "the beheadings ... has added clout": an attack does not speak
             source = next((span for role, span, _p in cue._.ckg_sources or () if role == "source"), None)
             key = _source_of(state, sentence, source.root) if source is not None else None
             key = key or unnamed_source(state, sentence, cue.root).key
