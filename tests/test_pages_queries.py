@@ -71,19 +71,26 @@ def counted_app(tmp_path_factory):
 
 
 def queries_for(app, monkeypatch, path: str) -> tuple[int, str]:
-    """The store queries one page request ran, and its HTML."""
-    from server.db import ServerStore
+    """The store queries one page request ran (in a query worker, or in the server process on the
+    request's snapshot: every answer read there passes through ``server.db.whole``), and its HTML."""
+    from server import db
 
     calls = []
-    real = ServerStore.query
+    real_query, real_whole = db.ServerStore.query, db.whole
 
     def counting(self, *args, **kwargs):
         calls.append(args[0] if args else kwargs.get("sparql"))
-        return real(self, *args, **kwargs)
+        return real_query(self, *args, **kwargs)
 
-    monkeypatch.setattr(ServerStore, "query", counting)
+    def counting_whole(result):
+        calls.append(result)
+        return real_whole(result)
+
+    monkeypatch.setattr(db.ServerStore, "query", counting)
+    monkeypatch.setattr(db, "whole", counting_whole)
     response = app.test_client().get(path, headers={"Accept": "text/html"})
-    monkeypatch.setattr(ServerStore, "query", real)
+    monkeypatch.setattr(db.ServerStore, "query", real_query)
+    monkeypatch.setattr(db, "whole", real_whole)
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
     header = response.headers.get("Server-Timing", "")
     assert f'store;desc="{len(calls)} queries"' in header  # the header tells the same count

@@ -17,7 +17,7 @@ from flask import current_app, g
 
 from kg.formats import sparql_prologue
 from kg.iris import kind_of
-from server.db import get_store
+from server.db import read
 from server.render import Value, iri_ref, local_name, number, sentence_around, value_of
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -40,14 +40,13 @@ def base() -> str:
 
 
 def select(sparql: str) -> list[dict]:
-    """Rows of a SELECT (with our prefixes) as dicts of variable name → term (None when unbound)."""
-    result = get_store().query(sparql_prologue() + sparql)
-    names = [v.value for v in result.variables]
-    return [{name: row[name] for name in names} for row in result]
+    """Rows of an entity page's SELECT (with our prefixes) as dicts of variable name → term (None
+    when unbound); read in this process (:func:`server.db.read`)."""
+    return read(sparql_prologue() + sparql)
 
 
 def ask(sparql: str) -> bool:
-    return bool(get_store().query(sparql_prologue() + sparql))
+    return read(sparql_prologue() + sparql)
 
 
 def values_block(iris) -> str:
