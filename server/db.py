@@ -77,25 +77,12 @@ def server_timing() -> str | None:
 
 
 def read(sparql: str):
-    """One of an entity page's own queries, its answer whole: rows (dicts of variable name → term,
-    None when unbound) for a SELECT, a bool for an ASK, triples for a CONSTRUCT.
-
-    An embedded store answers in this process, on the snapshot the query workers read (the same one
-    for every query of the request, so a page never mixes two versions of the store), after a check
-    that the request's time limit is not used up; a remote store answers as for any query.
-    """
+    """One of an entity page's own queries, its answer whole (:func:`whole`): in this process for an
+    embedded store (:meth:`ServerStore.query_here`), as any query for a remote one."""
     store = get_store()
-    if not isinstance(store, ServerStore):
-        return whole(store.query(sparql))
-    budget = request_budget()
-    if budget.remaining <= 0:
-        raise page_timeout()
-    snapshot = _request_snapshot()
-    started = time.perf_counter()
-    try:
-        return whole(snapshot.view().raw.query(sparql))
-    finally:
-        budget.remaining -= _count(started)
+    if isinstance(store, ServerStore):
+        return store.query_here(sparql)
+    return whole(store.query(sparql))
 
 
 def whole(result):
@@ -223,6 +210,20 @@ class ServerStore(GraphStore):
         if answer.media_type == PAGE_GRAPH:
             return ox.parse(answer.complete, format=ox.RdfFormat.N_TRIPLES)
         return ox.parse_query_results(answer.complete, format=ox.QueryResultsFormat.JSON)
+
+    def query_here(self, sparql: str):
+        """An entity page's own query answered in this process, whole (:func:`whole`), on the snapshot
+        the query workers read (the same for every query of the request, so a page never mixes two
+        versions of the store), once the request's time limit is found not used up."""
+        budget = request_budget()
+        if budget.remaining <= 0:
+            raise page_timeout()
+        snapshot = _request_snapshot()
+        started = time.perf_counter()
+        try:
+            return whole(snapshot.view().raw.query(sparql))
+        finally:
+            budget.remaining -= _count(started)
 
     def execute_update(self, sparql: str) -> None:
         """Run an update in the writer process, then snapshot the result for every reader."""

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from helpers import build_store, close_app, make_app
+from helpers import build_store, close_app, make_app, store_queries
 
 BASE = "http://localhost:5000/id/"
 CKG = "https://w3id.org/ckg/ontology#"
@@ -71,26 +71,9 @@ def counted_app(tmp_path_factory):
 
 
 def queries_for(app, monkeypatch, path: str) -> tuple[int, str]:
-    """The store queries one page request ran (in a query worker, or in the server process on the
-    request's snapshot: every answer read there passes through ``server.db.whole``), and its HTML."""
-    from server import db
-
-    calls = []
-    real_query, real_whole = db.ServerStore.query, db.whole
-
-    def counting(self, *args, **kwargs):
-        calls.append(args[0] if args else kwargs.get("sparql"))
-        return real_query(self, *args, **kwargs)
-
-    def counting_whole(result):
-        calls.append(result)
-        return real_whole(result)
-
-    monkeypatch.setattr(db.ServerStore, "query", counting)
-    monkeypatch.setattr(db, "whole", counting_whole)
-    response = app.test_client().get(path, headers={"Accept": "text/html"})
-    monkeypatch.setattr(db.ServerStore, "query", real_query)
-    monkeypatch.setattr(db, "whole", real_whole)
+    """The store queries one page request ran, and its HTML."""
+    with store_queries(monkeypatch) as calls:
+        response = app.test_client().get(path, headers={"Accept": "text/html"})
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
     header = response.headers.get("Server-Timing", "")
     assert f'store;desc="{len(calls)} queries"' in header  # the header tells the same count
