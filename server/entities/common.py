@@ -204,18 +204,34 @@ def titles_for(iris: list[str], *, known: dict | None = None, facts: dict | None
     return titles
 
 
-def linked(subjects: list[str], path: str) -> dict[str, list[Value]]:
-    """The objects of ``path`` (a property path) for each of ``subjects``, in one query."""
+def linked(subjects: list[str], path: str, *, ordered: bool = True) -> dict[str, list[Value]]:
+    """The objects of ``path`` (a property path) for each of ``subjects``, in one query; in SPARQL's
+    order, or as the store gives them (``ordered=False``)."""
     if not subjects:
         return {}
-    rows = select(f"SELECT DISTINCT ?x ?o WHERE {{ VALUES ?x {{ {values_block(subjects)} }} ?x {path} ?o }} "
-                  f"ORDER BY ?x ?o LIMIT {MAX_LIST * len(subjects)}")
-    found: dict[str, list[Value]] = {}
+    rows = select(f"SELECT ?x ?o WHERE {{ VALUES ?x {{ {values_block(subjects)} }} ?x {path} ?o }} "
+                  f"LIMIT {MAX_LIST * len(subjects)}")
+    found: dict[str, list] = {}
     for row in rows:
-        objects = found.setdefault(row["x"].value, [])
-        if len(objects) < MAX_LIST:
-            objects.append(named(row["o"]))
-    return found
+        found.setdefault(row["x"].value, []).append(row["o"])
+    return {x: [named(o) for o in (sorted(set(objects), key=term_order) if ordered else dict.fromkeys(objects))][:MAX_LIST]
+            for x, objects in found.items()}
+
+
+def dated(rows: list[dict], key: tuple[str, ...]) -> dict[tuple, dict]:
+    """Rows with ``?d`` (a date) and ``?k`` (a toll) grouped by the variables of ``key``: each group's
+    first row, its earliest date and highest toll (MIN and MAX, which cost more in the engine)."""
+    groups: dict[tuple, dict] = {}
+    for row in rows:
+        group = groups.setdefault(tuple(row[name].value for name in key), {**row, "dates": [], "tolls": []})
+        if row.get("d") is not None:
+            group["dates"].append(row["d"])
+        if row.get("k") is not None:
+            group["tolls"].append(row["k"])
+    for group in groups.values():
+        group["date"] = min(group["dates"], key=term_order) if group["dates"] else None
+        group["killed"] = max(group["tolls"], key=term_order) if group["tolls"] else None
+    return groups
 
 
 _NUMERIC = {f"http://www.w3.org/2001/XMLSchema#{name}" for name in (
