@@ -3,7 +3,8 @@
 A page never asks the store once per claim, per link or per value. It collects the terms it shows as
 :class:`~server.render.Value` objects from :func:`named`, which only notes them; one call of
 :func:`resolve_names` then fetches every label of the page in one query and titles for the unlabelled
-attacks, claims and reports in two more, fills the values in, and runs what the page left to do once
+attacks, claims and reports in at most two more (none for those whose facts the page read already,
+:func:`title_facts`), fills the values in, and runs what the page left to do once
 names are known (sorting by name, the timeline, the map). Facts about many subjects come from one
 query with ``VALUES``. So a page costs the same number of store queries with 2 claims or 200.
 """

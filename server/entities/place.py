@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from server.entities.actor import TimelineItem
 from server.entities.attack import ancestors_of
-from server.entities.common import MAX_LIST, by_name, dated, later, linked, named, resolve_names, select, term_order, values_block
+from server.entities.common import MAX_LIST, by_name, later, linked, named, resolve_names, select, values_block
 from server.entities.generic import EntityView, describe
 from server.render import MapPoint, iri_ref, local_name, map_view, number
 
@@ -55,9 +55,9 @@ def place_view(iri: str) -> PlaceView:
 
     def draw() -> None:
         points = [MapPoint(*here, entity.label, None, True)] if here else []
-        for other, (lat, long) in coordinates.items():
-            if other != iri and other in nearby:
-                points.append(MapPoint(lat, long, nearby[other].text, nearby[other].href))
+        for other, shown in nearby.items():  # in the page's order: what it contains, then the attacks' places
+            if other != iri and other in coordinates:
+                points.append(MapPoint(*coordinates[other], shown.text, shown.href))
         view.map = map_view(points[:50])
 
     later(draw)
@@ -69,9 +69,11 @@ def attacks_within(place: str) -> tuple[list[TimelineItem], int]:
     """Attacks located at ``place`` or anywhere it contains (ckg:locatedIn*), newest first; three queries."""
     within = f"{{ SELECT DISTINCT ?attack WHERE {{ ?loc ckg:locatedIn* {iri_ref(place)} . ?attack ckg:location ?loc }} }}"
     total = int(select(f"SELECT (COUNT(*) AS ?n) WHERE {{ {within} }}")[0]["n"].value)
-    rows = select(f"SELECT ?attack ?d ?k WHERE {{ {within} OPTIONAL {{ ?attack ckg:date ?d }} OPTIONAL {{ ?attack ckg:killed ?k }} }}")
-    by_iri = sorted(dated(rows, ("attack",)).values(), key=lambda row: row["attack"].value)  # ties by IRI: always the same page
-    rows = sorted(by_iri, key=lambda row: term_order(row["date"]), reverse=True)[:MAX_LIST]
+    rows = select(  # grouped in the engine: it returns the 200 newest of all the attacks within
+        f"""SELECT ?attack (MIN(?d) AS ?date) (MAX(?k) AS ?killed)
+WHERE {{ {within} OPTIONAL {{ ?attack ckg:date ?d }} OPTIONAL {{ ?attack ckg:killed ?k }} }}
+GROUP BY ?attack ORDER BY DESC(?date) LIMIT {MAX_LIST}"""
+    )
     items = {
         row["attack"].value: TimelineItem(named(row["attack"]), [], row["date"].value if row["date"] is not None else None, [],
                                           number(row["killed"]))
