@@ -21,8 +21,10 @@ The process model, and why:
   not burn a core. When a limit is hit the worker is killed (its work really stops) and replaced;
   before the first byte the client gets a 503 saying so, afterwards the connection is closed without
   the end of the response, so the client sees a truncated body, not a short answer.
-- The linked-data pages' queries run here too (:meth:`QueryPool.collect`), sharing one budget per
-  request, so a page obeys the same limit as ``/sparql``.
+- The linked-data pages' scans (indexes, search) run here too (:meth:`QueryPool.collect`), sharing
+  one budget per request, so a page obeys the same limit as ``/sparql``. An entity page's own
+  queries, each bounded by its entity (an IRI lookup, ``VALUES``, a LIMIT), read the pool's snapshot
+  in the server process instead (:func:`server.db.read`), the limit checked between them.
 - After an update a new snapshot is taken; idle workers are replaced at once, busy ones when their
   query ends; a snapshot is deleted when its last worker is gone.
 - Workers and the writer have no network: see :func:`server.query_worker.forbid_network`. The
@@ -33,7 +35,7 @@ The process model, and why:
 - A store that is itself a SPARQL server (``kg serve --store http://…``) needs none of this: queries
   pass through to it (:class:`RemoteRunner`), and it enforces its own limits.
 
-Not done, and why: running queries in server threads (they could never be stopped); a read-only
+Not done, and why: running users' queries in server threads (they could never be stopped); a read-only
 open of the live store (undefined behaviour beside the writer); a new process per query (150–300 ms
 of start-up on every query); pyoxigraph 0.5.13 offers no switch to turn SERVICE off, hence the scan
 plus the sandbox. Known limits: a client that stops reading mid-answer (but keeps its connection
@@ -346,6 +348,13 @@ class QueryPool:
             return Answer(answer.media_type, iter(()), complete=b"".join(answer.chunks))
         except RuntimeError:
             raise self._timeout_error() from None
+
+    def acquire_snapshot(self) -> Snapshot:
+        """The snapshot new queries read, with a use taken for the caller (who must release it): what
+        an entity page's own queries read in the server process (:func:`server.db.read`)."""
+        with self._lock:
+            self._snapshot.use()
+            return self._snapshot
 
     @property
     def version(self) -> str:

@@ -9,6 +9,7 @@ import gc
 import shutil
 import socket
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -53,6 +54,35 @@ def make_app(store: Path, **config):
     from server import create_app
 
     return create_app({"TESTING": True, "STORE": str(store), **config})
+
+
+@contextmanager
+def store_queries(monkeypatch):
+    """The store queries run meanwhile, as a list that fills: those sent to a query worker
+    (``ServerStore.query``) and an entity page's own, answered in the server process
+    (``ServerStore.query_here``)."""
+    from server.db import ServerStore
+
+    calls = []
+
+    def counting(name):
+        real = getattr(ServerStore, name)
+
+        def counted(self, *args, **kwargs):
+            calls.append(args[0] if args else kwargs.get("sparql"))
+            return real(self, *args, **kwargs)
+
+        return real, counted
+
+    reals = {}
+    for name in ("query", "query_here"):
+        reals[name], counted = counting(name)
+        monkeypatch.setattr(ServerStore, name, counted)
+    try:
+        yield calls
+    finally:
+        for name, real in reals.items():
+            monkeypatch.setattr(ServerStore, name, real)
 
 
 def close_app(app) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import build_store, close_app, make_app
+from helpers import build_store, close_app, make_app, store_queries
 
 BASE = "http://localhost:5000/id/"
 TOKEN = "cache-test-token"
@@ -27,19 +27,8 @@ def app(tmp_path):
 
 def counted(app, monkeypatch, path: str, headers=HTML):
     """The response to ``path`` and the store queries it ran."""
-    from server.db import ServerStore
-
-    calls, real = [], ServerStore.query
-
-    def counting(self, *args, **kwargs):
-        calls.append(args)
-        return real(self, *args, **kwargs)
-
-    monkeypatch.setattr(ServerStore, "query", counting)
-    try:
+    with store_queries(monkeypatch) as calls:
         response = app.test_client().get(path, headers=headers)
-    finally:
-        monkeypatch.setattr(ServerStore, "query", real)
     assert response.status_code == 200, response.get_data(as_text=True)[:300]
     return response, len(calls)
 

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from helpers import build_store, close_app, make_app
+from helpers import build_store, close_app, make_app, store_queries
 
 BASE = "http://localhost:5000/id/"
 CKG = "https://w3id.org/ckg/ontology#"
@@ -72,18 +72,8 @@ def counted_app(tmp_path_factory):
 
 def queries_for(app, monkeypatch, path: str) -> tuple[int, str]:
     """The store queries one page request ran, and its HTML."""
-    from server.db import ServerStore
-
-    calls = []
-    real = ServerStore.query
-
-    def counting(self, *args, **kwargs):
-        calls.append(args[0] if args else kwargs.get("sparql"))
-        return real(self, *args, **kwargs)
-
-    monkeypatch.setattr(ServerStore, "query", counting)
-    response = app.test_client().get(path, headers={"Accept": "text/html"})
-    monkeypatch.setattr(ServerStore, "query", real)
+    with store_queries(monkeypatch) as calls:
+        response = app.test_client().get(path, headers={"Accept": "text/html"})
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
     header = response.headers.get("Server-Timing", "")
     assert f'store;desc="{len(calls)} queries"' in header  # the header tells the same count

@@ -9,9 +9,12 @@
 
 Every query names the entity by IRI (an index lookup) or lists its subjects in ``VALUES``, and
 carries a LIMIT, so a page costs the same on a store of ten articles or ten million, and the same
-number of queries whatever the number of claims or links (``tests/test_pages_queries.py``). Only
-the store interface is used (:meth:`GraphStore.query`), so a remote SPARQL backend serves the same
-pages.
+number of queries whatever the number of claims or links (``tests/test_pages_queries.py``). The
+queries are plain lookups: grouping, ordering and de-duplication, which cost Oxigraph more than the
+lookups themselves on a large page, are done in Python (in SPARQL's order, :func:`common.term_order`).
+They go through :func:`server.db.read`: answered in the server process on the query workers' snapshot
+for the embedded store, by :meth:`GraphStore.query` for a remote SPARQL backend, which serves the
+same pages.
 """
 from __future__ import annotations
 

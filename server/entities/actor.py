@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from server.entities.common import MAX_LIST, later, linked, named, resolve_names, select, values_block
+from server.entities.common import MAX_LIST, dated, later, linked, named, resolve_names, select, term_order
 from server.entities.generic import EntityView, describe
 from server.render import Value, iri_ref, local_name, number, timeline_axis
 
@@ -33,11 +33,13 @@ def actor_view(iri: str) -> ActorView:
     ref = iri_ref(iri)
     entity = describe(iri)
     rows = select(
-        f"""SELECT ?attack ?role (MIN(?d) AS ?date) (MAX(?k) AS ?killed) WHERE {{
+        f"""SELECT ?attack ?role ?d ?k WHERE {{
   {{ SELECT DISTINCT ?attack ?role WHERE {{ VALUES ?role {{ ckg:perpetrator ckg:target ckg:victim }} ?attack ?role {ref} }} }}
   OPTIONAL {{ ?attack ckg:date ?d }} OPTIONAL {{ ?attack ckg:killed ?k }}
-}} GROUP BY ?attack ?role ORDER BY ?date LIMIT {MAX_LIST}"""
+}}"""
     )
+    rows = sorted(dated(rows, ("attack", "role")).values(),  # by date; ties by attack and role, so the page is always the same
+                  key=lambda row: (term_order(row["date"]), row["attack"].value, row["role"].value))[:MAX_LIST]
     items: dict[str, TimelineItem] = {}
     for row in rows:
         key = row["attack"].value
@@ -52,15 +54,14 @@ def actor_view(iri: str) -> ActorView:
             )
         item.roles.append(local_name(row["role"].value))
     if items:
-        located = select(f"SELECT DISTINCT ?attack ?place WHERE {{ VALUES ?attack {{ {values_block(items)} }} "
-                         f"?attack ckg:location ?place }}")
-        for row in located:
-            items[row["attack"].value].places.append(named(row["place"]))
+        for attack, places in linked(list(items), "ckg:location", ordered=False).items():
+            items[attack].places.extend(places)
     claim_rows = select(
-        f"""SELECT ?claim (MAX(?k) AS ?killed) WHERE {{
+        f"""SELECT ?claim ?k WHERE {{
   {{ SELECT DISTINCT ?claim WHERE {{ ?claim ckg:claimedBy {ref} }} LIMIT {MAX_LIST} }} OPTIONAL {{ ?claim ckg:killed ?k }}
-}} GROUP BY ?claim"""
+}}"""
     )
+    claim_rows = list(dated(claim_rows, ("claim",)).values())
     about = linked([row["claim"].value for row in claim_rows], "ckg:about")
     claims = [(named(row["claim"]), about.get(row["claim"].value, []), number(row["killed"])) for row in claim_rows]
     view = ActorView(entity=entity, timeline=list(items.values()), axis=None, claims=claims)

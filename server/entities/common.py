@@ -3,7 +3,8 @@
 A page never asks the store once per claim, per link or per value. It collects the terms it shows as
 :class:`~server.render.Value` objects from :func:`named`, which only notes them; one call of
 :func:`resolve_names` then fetches every label of the page in one query and titles for the unlabelled
-attacks, claims and reports in two more, fills the values in, and runs what the page left to do once
+attacks, claims and reports in at most two more (none for those whose facts the page read already,
+:func:`title_facts`), fills the values in, and runs what the page left to do once
 names are known (sorting by name, the timeline, the map). Facts about many subjects come from one
 query with ``VALUES``. So a page costs the same number of store queries with 2 claims or 200.
 """
@@ -17,7 +18,7 @@ from flask import current_app, g
 
 from kg.formats import sparql_prologue
 from kg.iris import kind_of
-from server.db import get_store
+from server.db import read
 from server.render import Value, iri_ref, local_name, number, sentence_around, value_of
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -40,14 +41,13 @@ def base() -> str:
 
 
 def select(sparql: str) -> list[dict]:
-    """Rows of a SELECT (with our prefixes) as dicts of variable name → term (None when unbound)."""
-    result = get_store().query(sparql_prologue() + sparql)
-    names = [v.value for v in result.variables]
-    return [{name: row[name] for name in names} for row in result]
+    """Rows of an entity page's SELECT (with our prefixes) as dicts of variable name → term (None
+    when unbound); read in this process (:func:`server.db.read`)."""
+    return read(sparql_prologue() + sparql)
 
 
 def ask(sparql: str) -> bool:
-    return bool(get_store().query(sparql_prologue() + sparql))
+    return read(sparql_prologue() + sparql)
 
 
 def values_block(iris) -> str:
@@ -69,6 +69,7 @@ class Names:
         self.pending: dict[str, list[Value]] = {}
         self.known: dict[str, object] = {}
         self.then: list[Callable[[], None]] = []
+        self.facts: dict[str, dict[str, list]] = {}  # title facts a page already read (:func:`titles_for`)
 
     def value(self, term) -> Value:
         if not isinstance(term, ox.NamedNode):
@@ -81,7 +82,7 @@ class Names:
     def resolve(self) -> None:
         while self.pending or self.then:
             pending, self.pending = self.pending, {}
-            found = labels(list(pending)) if pending else {}
+            found = labels(list(pending), known=self.known, facts=self.facts) if pending else {}
             for iri, shown in pending.items():
                 label = found.get(iri)
                 self.known[iri] = label
@@ -107,6 +108,12 @@ def named(term) -> Value:
     return names().value(term)
 
 
+def title_facts(iri: str, **facts: list) -> None:
+    """Note what an unlabelled attack's, claim's or report's title is made of (see :data:`_FACTS`),
+    read by the page anyway, so its title needs no query of its own."""
+    names().facts[iri] = {name: sorted(set(terms), key=term_order) for name, terms in facts.items()}
+
+
 def later(step: Callable[[], None]) -> None:
     """Run ``step`` once the page's names are known (sorting by name, anything drawn from names)."""
     names().then.append(step)
@@ -116,19 +123,20 @@ def resolve_names() -> None:
     names().resolve()
 
 
-def labels(terms, *, titles: bool = True) -> dict[str, object]:
+def labels(terms, *, titles: bool = True, known: dict | None = None, facts: dict | None = None) -> dict[str, object]:
     """One rdfs:label per IRI among ``terms`` (IRIs or terms), in one query per :data:`MAX_VALUES`;
     attacks, claims and reports without a label get a title made from their facts
-    (:func:`titles_for`)."""
+    (:func:`titles_for`, given the labels ``known`` already and the title ``facts`` read already)."""
     iris = list(dict.fromkeys(t.value if isinstance(t, ox.NamedNode) else t for t in terms
                               if isinstance(t, (ox.NamedNode, str))))
     found: dict[str, object] = {}
     for start in range(0, len(iris), MAX_VALUES):
         block = values_block(iris[start:start + MAX_VALUES])
-        for row in select(f"SELECT ?x (SAMPLE(?l) AS ?label) WHERE {{ VALUES ?x {{ {block} }} ?x rdfs:label ?l }} GROUP BY ?x"):
-            found[row["x"].value] = row["label"]
+        for row in select(f"SELECT ?x ?l WHERE {{ VALUES ?x {{ {block} }} ?x rdfs:label ?l }}"):
+            found.setdefault(row["x"].value, row["l"])  # the first, as SAMPLE took it (a GROUP BY costs more than the lookups)
     if titles:
-        found |= titles_for([i for i in iris if i not in found and kind_of(i, base()) in TITLED_KINDS])
+        untitled = [i for i in iris if i not in found and kind_of(i, base()) in TITLED_KINDS]
+        found |= titles_for(untitled, known={**(known or {}), **{i: found.get(i) for i in iris}}, facts=facts)
     return found
 
 
@@ -149,21 +157,30 @@ _FACTS = (  # what a title is made of: name → pattern binding ?v for the subje
 )
 
 
-def titles_for(iris: list[str]) -> dict[str, str]:
+def titles_for(iris: list[str], *, known: dict | None = None, facts: dict | None = None) -> dict[str, str]:
     """Titles for unlabelled attacks, claims and reports: "Airstrike by X in Y, 2014-09-06", "SOHR: 20
-    killed", "<article title>: 18 killed". Two queries: the facts of all of them, their names."""
+    killed", "<article title>: 18 killed". At most two queries: the facts of those whose ``facts``
+    (by IRI, as :func:`title_facts` notes them) the page has not read yet, and the names not ``known``
+    yet (labels by IRI, None for none) of what the titles mention."""
     if not iris:
         return {}
     iris = iris[:MAX_VALUES]
-    parts = " UNION ".join(f'{{ {pattern} BIND("{name}" AS ?f) }}' for name, pattern in _FACTS)
-    facts: dict[str, dict[str, list]] = {name: {} for name, _ in _FACTS}
-    rows = select(f"SELECT DISTINCT ?x ?f ?v WHERE {{ VALUES ?x {{ {values_block(iris)} }} {parts} }} "
-                  f"ORDER BY ?x ?f ?v LIMIT {20 * len(iris) + 100}")
-    for row in rows:
-        facts[row["f"].value].setdefault(row["x"].value, []).append(row["v"])
+    read = {iri: (facts or {})[iri] for iri in iris if iri in (facts or {})}
+    facts = {name: {iri: found[name] for iri, found in read.items() if found.get(name)} for name, _ in _FACTS}
+    asked = [iri for iri in iris if iri not in read]
+    if asked:
+        parts = " UNION ".join(f'{{ {pattern} BIND("{name}" AS ?f) }}' for name, pattern in _FACTS)
+        rows = select(f"SELECT ?x ?f ?v WHERE {{ VALUES ?x {{ {values_block(asked)} }} {parts} }} LIMIT {20 * len(asked) + 100}")
+        fetched: dict[str, dict[str, list]] = {}
+        for row in rows:
+            fetched.setdefault(row["f"].value, {}).setdefault(row["x"].value, []).append(row["v"])
+        for name, found in fetched.items():  # each fact's values in SPARQL's order (ORDER BY cost more than the query)
+            facts[name] |= {iri: sorted(set(terms), key=term_order) for iri, terms in found.items()}
     who, where, types, reporter = facts["who"], facts["where"], facts["type"], facts["reporter"]
     when, killed = facts["when"], facts["killed"]
-    shown = labels([t for found in (who, where, types, reporter) for terms in found.values() for t in terms], titles=False)
+    mentioned = {t.value for found in (who, where, types, reporter) for terms in found.values() for t in terms}
+    shown = {iri: label for iri, label in (known or {}).items() if iri in mentioned and not isinstance(label, str)}
+    shown |= labels([iri for iri in mentioned if iri not in shown], titles=False)
 
     def name(term) -> str:
         label = shown.get(term.value)
@@ -188,18 +205,61 @@ def titles_for(iris: list[str]) -> dict[str, str]:
     return titles
 
 
-def linked(subjects: list[str], path: str) -> dict[str, list[Value]]:
-    """The objects of ``path`` (a property path) for each of ``subjects``, in one query."""
+def linked(subjects: list[str], path: str, *, ordered: bool = True) -> dict[str, list[Value]]:
+    """The objects of ``path`` (a property path) for each of ``subjects``, in one query; in SPARQL's
+    order, or as the store gives them (``ordered=False``)."""
     if not subjects:
         return {}
-    rows = select(f"SELECT DISTINCT ?x ?o WHERE {{ VALUES ?x {{ {values_block(subjects)} }} ?x {path} ?o }} "
-                  f"ORDER BY ?x ?o LIMIT {MAX_LIST * len(subjects)}")
-    found: dict[str, list[Value]] = {}
+    rows = select(f"SELECT ?x ?o WHERE {{ VALUES ?x {{ {values_block(subjects)} }} ?x {path} ?o }} "
+                  f"LIMIT {MAX_LIST * len(subjects)}")
+    found: dict[str, list] = {}
     for row in rows:
-        objects = found.setdefault(row["x"].value, [])
-        if len(objects) < MAX_LIST:
-            objects.append(named(row["o"]))
-    return found
+        found.setdefault(row["x"].value, []).append(row["o"])
+    return {x: [named(o) for o in (sorted(set(objects), key=term_order) if ordered else dict.fromkeys(objects))][:MAX_LIST]
+            for x, objects in found.items()}
+
+
+def dated(rows: list[dict], key: tuple[str, ...]) -> dict[tuple, dict]:
+    """Rows with ``?d`` (a date) and ``?k`` (a toll) grouped by the variables of ``key``: each group's
+    first row, its earliest date and highest toll (MIN and MAX, which cost more in the engine)."""
+    groups: dict[tuple, dict] = {}
+    for row in rows:
+        group = groups.setdefault(tuple(row[name].value for name in key), {**row, "dates": [], "tolls": []})
+        if row.get("d") is not None:
+            group["dates"].append(row["d"])
+        if row.get("k") is not None:
+            group["tolls"].append(row["k"])
+    for group in groups.values():
+        group["date"] = min(group["dates"], key=term_order) if group["dates"] else None
+        group["killed"] = max(group["tolls"], key=term_order) if group["tolls"] else None
+    return groups
+
+
+_NUMERIC = {f"http://www.w3.org/2001/XMLSchema#{name}" for name in (
+    "integer", "decimal", "float", "double", "nonNegativeInteger", "positiveInteger", "nonPositiveInteger",
+    "negativeInteger", "long", "int", "short", "byte", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte")}
+
+
+def term_order(term) -> tuple:
+    """A sort key putting terms in the order of SPARQL's ORDER BY, for the terms pages sort: unbound
+    first, then blank nodes, IRIs by their text, literals (numbers by value, the others by their text).
+
+    >>> integer = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+    >>> terms = [ox.Literal("10", datatype=integer), ox.Literal("9", datatype=integer), ox.NamedNode("http://x/b"), None]
+    >>> [t.value if t is not None else None for t in sorted(terms, key=term_order)]
+    [None, 'http://x/b', '9', '10']
+    """
+    if term is None:
+        return (0, 0, "")
+    if isinstance(term, ox.BlankNode):
+        return (1, 0, term.value)
+    if isinstance(term, ox.NamedNode):
+        return (2, 0, term.value)
+    if isinstance(term, ox.Literal) and term.datatype.value in _NUMERIC:
+        value = number(term)
+        if value is not None:
+            return (3, 0, value)
+    return (3, 1, term.value)
 
 
 # --- source sentences --------------------------------------------------------------------------
@@ -218,10 +278,9 @@ def evidence_of(iris: list[str]) -> dict[str, list[Evidence]]:
     """The source sentences of each of ``iris`` (its ckg:evidence mentions, or itself for a mention),
     at most :data:`MAX_EVIDENCE` each, ordered by article and offset: two queries whatever their number.
 
-    The mentions and their texts come in one, their offsets with the sentence window cut from the
-    article's text in the other. Both use plain joins from the bound mentions: written as one query
-    with nested OPTIONALs (as before), Oxigraph evaluated the optional part over every mention of the
-    store, 15 s on 10,000 articles.
+    The mentions with their texts and offsets come in one (each a lookup from the bound mention: as
+    nested OPTIONALs, Oxigraph once evaluated the optional part over every mention of the store, 15 s
+    on 10,000 articles), the texts of their articles in the other; the sentence is cut here.
     """
     if not iris:
         return {}
@@ -232,39 +291,45 @@ def evidence_of(iris: list[str]) -> dict[str, list[Evidence]]:
         sources.append(f"{{ VALUES ?x {{ {values_block(others)} }} ?x ckg:evidence ?m }}")
     if mentions:
         sources.append(f"{{ VALUES ?x {{ {values_block(mentions)} }} BIND(?x AS ?m) }}")
-    source = " UNION ".join(sources)
     limit = min(MAX_EVIDENCE * len(iris), 10_000)
-    listed = select(f"SELECT DISTINCT ?x ?m ?mtext WHERE {{ {source} OPTIONAL {{ ?m ckg:text ?mtext }} }} LIMIT {limit}")
-    placed = {
-        (row["x"].value, row["m"].value): row
-        for row in select(
-            f"""SELECT DISTINCT ?x ?m ?start ?end ?article ?from ?window WHERE {{ {source}
-  ?m ckg:startOffset ?start ; ckg:endOffset ?end ; ckg:inArticle ?article .
-  OPTIONAL {{ ?article ckg:text ?atext }}
-  BIND(IF(?start > {SENTENCE_WINDOW}, ?start - {SENTENCE_WINDOW}, 0) AS ?from)
-  BIND(SUBSTR(?atext, ?from + 1, ?end - ?from + {SENTENCE_WINDOW}) AS ?window)
-}} LIMIT {limit}"""
-        )
-    }
-    rows = []
-    for row in listed:
-        where = placed.get((row["x"].value, row["m"].value), {})
-        rows.append({**row, **{name: where.get(name) for name in ("start", "end", "article", "from", "window")}})
+    rows = select(f"""SELECT ?x ?m ?mtext ?start ?end ?article WHERE {{ {" UNION ".join(sources)}
+  OPTIONAL {{ ?m ckg:text ?mtext }} OPTIONAL {{ ?m ckg:startOffset ?start }} OPTIONAL {{ ?m ckg:endOffset ?end }}
+  OPTIONAL {{ ?m ckg:inArticle ?article }} }} LIMIT {limit}""")
+    for row in rows:
+        if None in (row["start"], row["end"], row["article"]):  # placed only with all three, as the text is cut
+            row["start"] = row["end"] = row["article"] = None
+    texts = article_texts({row["article"].value for row in rows if row["article"] is not None})
     rows.sort(key=lambda r: (r["x"].value, r["article"] is None, r["article"].value if r["article"] is not None else "",
                              number(r["start"]) or 0, r["m"].value))
     found: dict[str, list[Evidence]] = {}
     for row in rows:
         shown = found.setdefault(row["x"].value, [])
-        if len(shown) >= MAX_EVIDENCE:
-            continue
-        article = named(row["article"]) if row["article"] is not None else None
-        window, start, end, offset = row["window"], number(row["start"]), number(row["end"]), number(row["from"])
-        if window is not None and None not in (start, end, offset):
-            before, mention, after = sentence_around(window.value, int(start - offset), int(end - offset))
-        else:
-            before, mention, after = "", row["mtext"].value if row["mtext"] is not None else "", ""
-        shown.append(Evidence(before, mention, after, article, row["m"].value))
+        if len(shown) < MAX_EVIDENCE and not any(e.mention_iri == row["m"].value for e in shown):
+            shown.append(_evidence(row, texts))
     return found
+
+
+def article_texts(articles) -> dict[str, str]:
+    """The text of each of ``articles`` that has one (one query)."""
+    if not articles:
+        return {}
+    rows = select(f"SELECT ?a ?text WHERE {{ VALUES ?a {{ {values_block(sorted(articles))} }} ?a ckg:text ?text }}")
+    return {row["a"].value: row["text"].value for row in rows}
+
+
+def _evidence(row: dict, texts: dict[str, str]) -> Evidence:
+    """One source sentence: the mention marked in its sentence of the article's text (read within
+    :data:`SENTENCE_WINDOW` characters of it), else the mention's own text."""
+    article = named(row["article"]) if row["article"] is not None else None
+    start, end = number(row["start"]), number(row["end"])
+    text = texts.get(row["article"].value) if row["article"] is not None else None
+    if text is not None and start is not None and end is not None:
+        start, end = int(start), int(end)
+        offset = start - SENTENCE_WINDOW if start > SENTENCE_WINDOW else 0
+        before, mention, after = sentence_around(text[offset:end + SENTENCE_WINDOW], start - offset, end - offset)
+    else:
+        before, mention, after = "", row["mtext"].value if row["mtext"] is not None else "", ""
+    return Evidence(before, mention, after, article, row["m"].value)
 
 
 def by_name(values: list[Value]) -> None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from server.entities.actor import TimelineItem
 from server.entities.attack import ancestors_of
-from server.entities.common import MAX_LIST, by_name, later, named, resolve_names, select, values_block
+from server.entities.common import MAX_LIST, by_name, later, linked, named, resolve_names, select, values_block
 from server.entities.generic import EntityView, describe
 from server.render import MapPoint, iri_ref, local_name, map_view, number
 
@@ -55,9 +55,9 @@ def place_view(iri: str) -> PlaceView:
 
     def draw() -> None:
         points = [MapPoint(*here, entity.label, None, True)] if here else []
-        for other, (lat, long) in coordinates.items():
-            if other != iri and other in nearby:
-                points.append(MapPoint(lat, long, nearby[other].text, nearby[other].href))
+        for other, shown in nearby.items():  # in the page's order: what it contains, then the attacks' places
+            if other != iri and other in coordinates:
+                points.append(MapPoint(*coordinates[other], shown.text, shown.href))
         view.map = map_view(points[:50])
 
     later(draw)
@@ -69,7 +69,7 @@ def attacks_within(place: str) -> tuple[list[TimelineItem], int]:
     """Attacks located at ``place`` or anywhere it contains (ckg:locatedIn*), newest first; three queries."""
     within = f"{{ SELECT DISTINCT ?attack WHERE {{ ?loc ckg:locatedIn* {iri_ref(place)} . ?attack ckg:location ?loc }} }}"
     total = int(select(f"SELECT (COUNT(*) AS ?n) WHERE {{ {within} }}")[0]["n"].value)
-    rows = select(
+    rows = select(  # grouped in the engine: it returns the 200 newest of all the attacks within
         f"""SELECT ?attack (MIN(?d) AS ?date) (MAX(?k) AS ?killed)
 WHERE {{ {within} OPTIONAL {{ ?attack ckg:date ?d }} OPTIONAL {{ ?attack ckg:killed ?k }} }}
 GROUP BY ?attack ORDER BY DESC(?date) LIMIT {MAX_LIST}"""
@@ -79,10 +79,8 @@ GROUP BY ?attack ORDER BY DESC(?date) LIMIT {MAX_LIST}"""
                                           number(row["killed"]))
         for row in rows
     }
-    if items:
-        located = select(f"SELECT DISTINCT ?attack ?loc WHERE {{ VALUES ?attack {{ {values_block(items)} }} ?attack ckg:location ?loc }}")
-        for row in located:
-            items[row["attack"].value].places.append(named(row["loc"]))
+    for attack, places in linked(list(items), "ckg:location", ordered=False).items():
+        items[attack].places.extend(places)
     return list(items.values()), total
 
 
@@ -90,10 +88,12 @@ def coordinates_of(iris: list[str]) -> dict[str, tuple[float, float]]:
     """Latitude and longitude of each of ``iris`` that has valid ones (one query)."""
     if not iris:
         return {}
-    rows = select(f"SELECT ?p (SAMPLE(?la) AS ?lat) (SAMPLE(?lo) AS ?long) WHERE {{ VALUES ?p {{ {values_block(iris)} }} "
-                  f"?p geo:lat ?la ; geo:long ?lo }} GROUP BY ?p")
-    found = {}
+    rows = select(f"SELECT ?p ?lat ?long WHERE {{ VALUES ?p {{ {values_block(iris)} }} ?p geo:lat ?lat ; geo:long ?long }}")
+    first = {}
     for row in rows:
+        first.setdefault(row["p"].value, row)  # the first pair, as SAMPLE took it
+    found = {}
+    for row in first.values():
         lat, long = number(row["lat"]), number(row["long"])
         if lat is not None and long is not None and -90 <= lat <= 90 and -180 <= long <= 180:
             found[row["p"].value] = (float(lat), float(long))
