@@ -10,21 +10,17 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 from rdflib.namespace import OWL, RDF, RDFS
 
-from kg.formats import sparql_prologue
 from kg.terms import number
 from kg.vocab import CKG, CKG_NS, ONTOLOGY_IRI
-from server.db import get_store, whole
 from server.entities import labelled, val
+from server.entities.common import scan
 from server.render import Value, curie, iri_ref, local_name, string_literal
 
 PAGE_SIZE = 50
 MAX_OFFSET = 1_000_000
 
 
-def select(sparql: str) -> list[dict]:
-    """Rows of an index's, the search's or the home page's SELECT (with our prefixes): they scan the
-    store, so they run in a query worker, under the request's time limit (:meth:`ServerStore.query`)."""
-    return whole(get_store().query(sparql_prologue() + sparql))
+select = scan  # an index's, the search's and the home page's queries scan the store: in a query worker
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from server.entities.common import MAX_LIST, dated, later, linked, named, resolve_names, select, term_order
+from server.entities.common import MAX_LIST, dated, later, linked, named, resolve_names, scan, select, term_order
 from server.entities.generic import EntityView, describe
 from server.render import Value, iri_ref, local_name, number, timeline_axis
 
@@ -32,7 +32,7 @@ class ActorView:
 def actor_view(iri: str) -> ActorView:
     ref = iri_ref(iri)
     entity = describe(iri)
-    rows = select(
+    rows = scan(  # every attack the actor took part in: grows with the store
         f"""SELECT ?attack ?role ?d ?k WHERE {{
   {{ SELECT DISTINCT ?attack ?role WHERE {{ VALUES ?role {{ ckg:perpetrator ckg:target ckg:victim }} ?attack ?role {ref} }} }}
   OPTIONAL {{ ?attack ckg:date ?d }} OPTIONAL {{ ?attack ckg:killed ?k }}

@@ -18,7 +18,7 @@ from flask import current_app, g
 
 from kg.formats import sparql_prologue
 from kg.iris import kind_of
-from server.db import read
+from server.db import get_store, read, whole
 from server.render import Value, iri_ref, local_name, number, sentence_around, value_of
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -44,6 +44,14 @@ def select(sparql: str) -> list[dict]:
     """Rows of an entity page's SELECT (with our prefixes) as dicts of variable name → term (None
     when unbound); read in this process (:func:`server.db.read`)."""
     return read(sparql_prologue() + sparql)
+
+
+def scan(sparql: str) -> list[dict]:
+    """Rows of a page's SELECT (with our prefixes) that reads everything linked to its entity, or
+    the store's indexes (a count, the attacks of an actor or within a place): its cost grows with
+    the store, so it runs in a query worker, where the request's time limit stops it midway
+    (:meth:`server.db.ServerStore.query`)."""
+    return whole(get_store().query(sparql_prologue() + sparql))
 
 
 def ask(sparql: str) -> bool:

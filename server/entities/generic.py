@@ -25,6 +25,7 @@ from server.entities.common import (
     evidence_of,
     later,
     named,
+    scan,
     select,
     val,
 )
@@ -128,7 +129,7 @@ def _property_order(predicate: str) -> tuple[int, str]:
 def incoming(iri: str) -> list[tuple[Value, int, list[Value]]]:
     """Links pointing at ``iri``, grouped by property: the count of each and the first few (two queries)."""
     ref = iri_ref(iri)
-    counts = select(f"SELECT ?p (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p {ref} }} GROUP BY ?p ORDER BY DESC(?n) "
+    counts = scan(f"SELECT ?p (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p {ref} }} GROUP BY ?p ORDER BY DESC(?n) "
                     f"LIMIT {MAX_INCOMING_PROPERTIES}")
     if not counts:
         return []

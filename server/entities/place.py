@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from server.entities.actor import TimelineItem
 from server.entities.attack import ancestors_of
-from server.entities.common import MAX_LIST, by_name, later, linked, named, resolve_names, select, values_block
+from server.entities.common import MAX_LIST, by_name, later, linked, named, resolve_names, scan, select, values_block
 from server.entities.generic import EntityView, describe
 from server.render import MapPoint, iri_ref, local_name, map_view, number
 
@@ -34,7 +34,7 @@ def place_view(iri: str) -> PlaceView:
     entity = describe(iri)
     children = [named(r["c"]) for r in select(f"SELECT DISTINCT ?c WHERE {{ ?c ckg:locatedIn {ref} }} LIMIT {MAX_LIST}")]
     by_name(children)
-    count = select(f"SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {{ ?c ckg:locatedIn {ref} }}")[0]["n"]
+    count = scan(f"SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {{ ?c ckg:locatedIn {ref} }}")[0]["n"]
     attacks, attack_count = attacks_within(iri)
     population = next((v.text for p, vs in entity.properties if p.iri and local_name(p.iri) == "population" for v in vs), None)
     nearby = {c.iri: c for c in children} | {p.iri: p for a in attacks for p in a.places if p.iri}
@@ -68,8 +68,8 @@ def place_view(iri: str) -> PlaceView:
 def attacks_within(place: str) -> tuple[list[TimelineItem], int]:
     """Attacks located at ``place`` or anywhere it contains (ckg:locatedIn*), newest first; three queries."""
     within = f"{{ SELECT DISTINCT ?attack WHERE {{ ?loc ckg:locatedIn* {iri_ref(place)} . ?attack ckg:location ?loc }} }}"
-    total = int(select(f"SELECT (COUNT(*) AS ?n) WHERE {{ {within} }}")[0]["n"].value)
-    rows = select(  # grouped in the engine: it returns the 200 newest of all the attacks within
+    total = int(scan(f"SELECT (COUNT(*) AS ?n) WHERE {{ {within} }}")[0]["n"].value)
+    rows = scan(  # grouped in the engine: it returns the 200 newest of all the attacks within
         f"""SELECT ?attack (MIN(?d) AS ?date) (MAX(?k) AS ?killed)
 WHERE {{ {within} OPTIONAL {{ ?attack ckg:date ?d }} OPTIONAL {{ ?attack ckg:killed ?k }} }}
 GROUP BY ?attack ORDER BY DESC(?date) LIMIT {MAX_LIST}"""
