@@ -130,3 +130,9 @@ def test_the_town_of_a_known_place_is_that_place():
     al_bab = next(p for p in labels_of(x, "place").values() if p.props.get("geonames") and "Bāb" in p.label)
     assert [a.places for a in x.attacks] == [[al_bab.key]]
     assert x.entities[("place", al_bab.props["located_in"])].props["code"] == "SY-HL"
+
+
+def test_a_direction_of_the_country_gives_way_to_the_town_named_in_it():
+    x = run("Air strikes killed at least 21 civilians in northern Syria on Monday, a monitor said. "
+            "At least 15 civilians were killed in raids in a western district of Tal Abyad, the monitor said.")
+    assert [[x.entities[("place", k)].label for k in a.places] for a in x.attacks] == [["Tal Abyad"]]

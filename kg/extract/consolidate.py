@@ -238,12 +238,23 @@ def containers(state: State, key: str) -> list[str]:
 
 def _most_specific_places(state: State) -> None:
     """An attack "in Syria" and "in Khan Shaykhun" happened in Khan Shaykhun: a place containing
-    another of the attack's places is implied by it (``ckg:locatedIn``) and dropped."""
+    another of the attack's places is implied by it (``ckg:locatedIn``) and dropped. So is a part
+    of a country told by its direction ("in the city of Hasaka in northeastern Syria", "strikes in
+    northern Syria on Manbij"): the named place in that country says where."""
     for attack in state.attacks:
         implied = {c for key in attack.places for c in containers(state, key)}
+        implied |= {key for key in attack.places if _directional(state, key) and any(
+            other != key and not _directional(state, other) and state.entity("place", key).props["located_in"] in containers(state, other)
+            for other in attack.places)}
         kept = [key for key in attack.places if key not in implied]
         if kept:
             attack.places = kept
+
+
+def _directional(state: State, key: str) -> bool:
+    """A part of a country named by its direction ("northern Syria")."""
+    place = state.entity("place", key)
+    return place is not None and bool(place.props.get("direction")) and bool(place.props.get("located_in"))
 
 
 def attack_confidence(attack: Attack) -> float:

@@ -260,7 +260,8 @@ def _direction_before(sentence: Sentence, start_tok: int) -> str | None:
 
 def _add_directional_region(state: State, sentence: Sentence, direction: str, container: Entity, start_tok: int, end_tok: int) -> None:
     label = f"{direction} {container.label}"
-    region = state.add_entity(Entity("place", f"{label}", label, {"Region"}, props={"located_in": container.key, "cc": container.props.get("cc")}))
+    props = {"located_in": container.key, "cc": container.props.get("cc"), "direction": direction}
+    region = state.add_entity(Entity("place", f"{label}", label, {"Region"}, props=props))
     _add_ref(state, sentence, region, start_tok - 1, end_tok, 0.8, "direction")
 
 
