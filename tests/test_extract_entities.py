@@ -136,3 +136,16 @@ def test_a_direction_of_the_country_gives_way_to_the_town_named_in_it():
     x = run("Air strikes killed at least 21 civilians in northern Syria on Monday, a monitor said. "
             "At least 15 civilians were killed in raids in a western district of Tal Abyad, the monitor said.")
     assert [[x.entities[("place", k)].label for k in a.places] for a in x.attacks] == [["Tal Abyad"]]
+
+
+def test_an_attack_placed_only_in_part_of_a_country_is_where_the_next_sentence_puts_it():
+    x = run("Russian air strikes killed 47 people on Saturday in eastern Syria, a monitoring group said. "
+            "Most of the dead were civilians in the city of Deir Ezzor, which Islamic State holds.")
+    [attack] = x.attacks
+    assert [x.entities[("place", k)].props.get("code") for k in attack.places] == ["SY-DY"]
+
+
+def test_a_town_named_beside_it_in_another_country_does_not_place_the_attack():
+    x = run("Russian air strikes killed 47 people on Saturday in eastern Syria, a monitoring group said. "
+            "Officials in Baghdad said Iraq would close the border.")
+    assert [[x.entities[("place", k)].label for k in a.places] for a in x.attacks] == [["eastern Syria"]]
