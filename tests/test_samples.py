@@ -231,8 +231,6 @@ def test_103_the_mediator_faylaq_al_sham_is_no_party(sample):
     assert clash and not [p for a in clash for p in a.parties() if p.named("faylaq")]
 
 
-@pytest.mark.xfail(reason="regression of the learned pipeline: the model's place 'northwest Syria' for 'Fighting' keeps it apart "
-                          "from the Saraqeb clash, so the 23 dead go to a second clash (issue 8 note)", strict=True)
 def test_103_clash_killed_at_least_23(sample):
     assert any(23 in a.killed for a in clashes_103(sample)), clashes_103(sample)
 

@@ -261,7 +261,7 @@ def _places_told_nearby(state: State) -> None:
     from kg.extract.attacks import ADJECTIVAL_PARTICIPLES
 
     for attack in state.attacks:
-        if attack.passing or not attack.places or not all(_vague(state, key) for key in attack.places):
+        if attack.passing or not attack.places or not all(_vague(state, key) for key in attack.places) or _habitual(state, attack):
             continue
         countries = {_country_of(state, key) for key in attack.places} - {None} or _article_countries(state)
         anchor = _nearby_anchor(state, attack, countries, ADJECTIVAL_PARTICIPLES)
@@ -276,6 +276,18 @@ def _places_told_nearby(state: State) -> None:
                 place.props["located_in"] = anchor
                 places.append(key)
         attack.places = list(dict.fromkeys(places))
+
+
+def _habitual(state: State, attack: Attack) -> bool:
+    """An attack told in the simple present outside the headline ("its air force only targets
+    militants in Syria"): a habit, which has no one place."""
+    if attack.trigger is None:
+        return False
+    for sentence in state.sentences:
+        if sentence.index in attack.sentences and sentence.start <= attack.trigger[0] < sentence.end:
+            tok = next((t for t in sentence.span if sentence.offsets(t)[0] == attack.trigger[0]), None)
+            return sentence.index > 0 and tok is not None and tok.tag_ in ("VBZ", "VBP")
+    return False
 
 
 def _nearby_anchor(state: State, attack: Attack, countries: set[str], participles: set[str]) -> str | None:
