@@ -155,3 +155,10 @@ def test_an_attack_told_as_a_habit_is_not_placed_in_the_town_named_beside_it():
     x = run("Warplanes bombed a market in the town of Saraqeb on Sunday, killing nine people, rescuers said. "
             "The town lies 20 km from Idlib. There was no comment from Moscow, which says its air force only targets militants in Syria.")
     assert [[x.entities[("place", k)].label for k in a.places] for a in x.attacks] == [["Saraqib"], ["Syria"]]
+
+
+def test_a_person_who_speaks_is_not_a_town_abroad():
+    x = run("A local activist who uses the name Abu al-Hassan said a Syrian army missile killed 23 people in the town of Marea. "
+            "Al-Hassan says he was not aware of any fighting in the area.")
+    places = labels_of(x, "place")
+    assert "Hassan" not in places and all(p.props.get("cc") != "IN" for p in places.values()), places
