@@ -130,3 +130,35 @@ def test_the_town_of_a_known_place_is_that_place():
     al_bab = next(p for p in labels_of(x, "place").values() if p.props.get("geonames") and "Bāb" in p.label)
     assert [a.places for a in x.attacks] == [[al_bab.key]]
     assert x.entities[("place", al_bab.props["located_in"])].props["code"] == "SY-HL"
+
+
+def test_a_direction_of_the_country_gives_way_to_the_town_named_in_it():
+    x = run("Air strikes killed at least 21 civilians in northern Syria on Monday, a monitor said. "
+            "At least 15 civilians were killed in raids in a western district of Tal Abyad, the monitor said.")
+    assert [[x.entities[("place", k)].label for k in a.places] for a in x.attacks] == [["Tal Abyad"]]
+
+
+def test_an_attack_placed_only_in_part_of_a_country_is_where_the_next_sentence_puts_it():
+    x = run("Russian air strikes killed 47 people on Saturday in eastern Syria, a monitoring group said. "
+            "Most of the dead were civilians in the city of Deir Ezzor, which Islamic State holds.")
+    [attack] = x.attacks
+    assert [x.entities[("place", k)].props.get("code") for k in attack.places] == ["SY-DY"]
+
+
+def test_a_town_named_beside_it_in_another_country_does_not_place_the_attack():
+    x = run("Russian air strikes killed 47 people on Saturday in eastern Syria, a monitoring group said. "
+            "Officials in Baghdad said Iraq would close the border.")
+    assert [[x.entities[("place", k)].label for k in a.places] for a in x.attacks] == [["eastern Syria"]]
+
+
+def test_an_attack_told_as_a_habit_is_not_placed_in_the_town_named_beside_it():
+    x = run("Warplanes bombed a market in the town of Saraqeb on Sunday, killing nine people, rescuers said. "
+            "The town lies 20 km from Idlib. There was no comment from Moscow, which says its air force only targets militants in Syria.")
+    assert [[x.entities[("place", k)].label for k in a.places] for a in x.attacks] == [["Saraqib"], ["Syria"]]
+
+
+def test_a_person_who_speaks_is_not_a_town_abroad():
+    x = run("A local activist who uses the name Abu al-Hassan said a Syrian army missile killed 23 people in the town of Marea. "
+            "Al-Hassan says he was not aware of any fighting in the area.")
+    places = labels_of(x, "place")
+    assert "Hassan" not in places and all(p.props.get("cc") != "IN" for p in places.values()), places

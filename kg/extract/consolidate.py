@@ -25,6 +25,7 @@ def consolidate(state: State) -> None:
     _cities_in_regions(state)
     _attack_places_from_targets(state)
     _most_specific_places(state)
+    _places_told_nearby(state)
     _claims_default_to_the_principal_attack(state)
     for attack in state.attacks:
         attack.confidence = attack_confidence(attack)
@@ -238,12 +239,116 @@ def containers(state: State, key: str) -> list[str]:
 
 def _most_specific_places(state: State) -> None:
     """An attack "in Syria" and "in Khan Shaykhun" happened in Khan Shaykhun: a place containing
-    another of the attack's places is implied by it (``ckg:locatedIn``) and dropped."""
+    another of the attack's places is implied by it (``ckg:locatedIn``) and dropped. So is a part
+    of a country told by its direction ("in the city of Hasaka in northeastern Syria", "strikes in
+    northern Syria on Manbij"): the named place in that country says where."""
     for attack in state.attacks:
         implied = {c for key in attack.places for c in containers(state, key)}
+        implied |= {key for key in attack.places if _directional(state, key) and any(
+            other != key and not _directional(state, other) and state.entity("place", key).props["located_in"] in containers(state, other)
+            for other in attack.places)}
         kept = [key for key in attack.places if key not in implied]
         if kept:
             attack.places = kept
+
+
+def _places_told_nearby(state: State) -> None:
+    """An attack placed only in a country or a part of it ("a chemical attack in Syria", "strikes in
+    northern Syria", "a bakery" the text puts nowhere nearer) happened where the report says, a
+    sentence on or before: a town or province of that country named in its own sentences, else in
+    the sentences beside them, else in the lead. A place the attack's words already give stays;
+    an unnamed site or an unlisted village is located in the town named."""
+    from kg.extract.attacks import ADJECTIVAL_PARTICIPLES
+
+    for attack in state.attacks:
+        if attack.passing or not attack.places or not all(_vague(state, key) for key in attack.places) or _habitual(state, attack):
+            continue
+        countries = {_country_of(state, key) for key in attack.places} - {None} or _article_countries(state)
+        anchor = _nearby_anchor(state, attack, countries, ADJECTIVAL_PARTICIPLES)
+        if anchor is None:
+            continue
+        places = []
+        for key in attack.places:
+            place = state.entity("place", key)
+            if "Country" in place.types or place.props.get("direction"):
+                places.append(anchor)
+            else:
+                place.props["located_in"] = anchor
+                places.append(key)
+        attack.places = list(dict.fromkeys(places))
+
+
+def _habitual(state: State, attack: Attack) -> bool:
+    """An attack told in the simple present outside the headline ("its air force only targets
+    militants in Syria"): a habit, which has no one place."""
+    if attack.trigger is None:
+        return False
+    for sentence in state.sentences:
+        if sentence.index in attack.sentences and sentence.start <= attack.trigger[0] < sentence.end:
+            tok = next((t for t in sentence.span if sentence.offsets(t)[0] == attack.trigger[0]), None)
+            return sentence.index > 0 and tok is not None and tok.tag_ in ("VBZ", "VBP")
+    return False
+
+
+def _nearby_anchor(state: State, attack: Attack, countries: set[str], participles: set[str]) -> str | None:
+    own = sorted(set(attack.sentences))
+    first, last = own[0], own[-1]
+    order = own + [s for d in (1, 2) for s in (first - d, last + d)] + [0]
+    for sent in dict.fromkeys(s for s in order if 0 <= s < len(state.sentences)):
+        doc = state.sentences[sent].span.doc
+        for ref in sorted(state.refs_in(sent, "place"), key=lambda r: r.tokens[0]):
+            end = ref.tokens[1]
+            if end + 1 < len(doc) and doc[end].text == "-" and doc[end + 1].lower_ in participles:
+                continue  # "Aleppo-based"
+            if any(state.ref_at(sent, i, "actor") for i in range(*ref.tokens)):
+                continue  # "the Idlib Army"
+            if _anchor(state, ref.key) and _country_of(state, ref.key) in countries:
+                return ref.key
+    return None
+
+
+def _anchor(state: State, key: str) -> bool:
+    """A town or a province the gazetteer knows."""
+    place = state.entity("place", key)
+    return place is not None and not place.props.get("local") and (
+        "City" in place.types and bool(place.props.get("geonames")) or "Region" in place.types and bool(place.props.get("code")))
+
+
+def _vague(state: State, key: str) -> bool:
+    """A country, a part of one told by its direction, or a site or unlisted village that the text
+    locates in nothing nearer."""
+    place = state.entity("place", key)
+    if place is None:
+        return False
+    if "Country" in place.types or place.props.get("direction"):
+        return True
+    if not (place.props.get("local") or place.props.get("unlisted")):
+        return False
+    return not any(_anchor(state, c) for c in containers(state, key))
+
+
+def _article_countries(state: State) -> set[str]:
+    """The article's one country (the key of its place), when it names or implies only one."""
+    from kg.extract.gazetteer import gazetteer
+
+    context = state.notes.get("context") or set()
+    known = gazetteer().countries
+    return {known[cc].key for cc in context if cc in known} if len(context) == 1 else set()
+
+
+def _country_of(state: State, key: str) -> str | None:
+    place = state.entity("place", key)
+    if place is None:
+        return None
+    if "Country" in place.types:
+        return key
+    return next((c for c in containers(state, key) if "Country" in (state.entity("place", c) or place).types), None)
+
+
+def _directional(state: State, key: str) -> bool:
+    """A part of a country named by its direction ("northern Syria")."""
+    place = state.entity("place", key)
+    return place is not None and bool(place.props.get("direction")) and bool(place.props.get("located_in"))
 
 
 def attack_confidence(attack: Attack) -> float:

@@ -149,12 +149,23 @@ def _scan_names(state: State, sentence: Sentence, context: set[str]) -> None:
             if not all(_name_token(t) for t in tokens) or any(state.ref_at(sentence.index, t.i) for t in tokens):
                 continue
             candidate = _guess(gaz, tokens.text, context)
+            if candidate and _person_named(tokens):
+                break
             if candidate:
                 place = add_place(state, candidate)
                 _add_ref(state, sentence, place, i, i + width, 0.7, "gazetteer-scan")
                 i += width - 1
                 break
         i += 1
+
+
+def _person_named(tokens) -> bool:
+    """A name spaCy reads as a person's that speaks ("Abu al-Hassan said", "Al-Hassan says"): a
+    person, not a place (Hassan in India)."""
+    from kg.extract.claims import SAY_VERBS
+
+    root = tokens.root
+    return any(t.ent_type_ == "PERSON" for t in tokens) and root.dep_ == "nsubj" and root.head.lemma_.lower() in SAY_VERBS
 
 
 NOT_PLACE_ENTS = {"DATE", "TIME", "ORG", "MONEY", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT", "CARDINAL", "ORDINAL", "PERCENT", "QUANTITY", "LANGUAGE"}
@@ -260,7 +271,8 @@ def _direction_before(sentence: Sentence, start_tok: int) -> str | None:
 
 def _add_directional_region(state: State, sentence: Sentence, direction: str, container: Entity, start_tok: int, end_tok: int) -> None:
     label = f"{direction} {container.label}"
-    region = state.add_entity(Entity("place", f"{label}", label, {"Region"}, props={"located_in": container.key, "cc": container.props.get("cc")}))
+    props = {"located_in": container.key, "cc": container.props.get("cc"), "direction": direction}
+    region = state.add_entity(Entity("place", f"{label}", label, {"Region"}, props=props))
     _add_ref(state, sentence, region, start_tok - 1, end_tok, 0.8, "direction")
 
 
