@@ -153,7 +153,7 @@ def test_a_town_named_beside_it_in_another_country_does_not_place_the_attack():
 
 def test_an_attack_told_as_a_habit_is_not_placed_in_the_town_named_beside_it():
     x = run("Warplanes bombed a market in the town of Saraqeb on Sunday, killing nine people, rescuers said. "
-            "The town lies 20 km from Idlib. There was no comment from Moscow, which says its air force only targets militants in Syria.")
+            "The town lies 20 km from Idlib. There was no comment from Moscow, which says the Russian air force only targets militants in Syria.")
     assert [[x.entities[("place", k)].label for k in a.places] for a in x.attacks] == [["Saraqib"], ["Syria"]]
 
 
