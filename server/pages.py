@@ -14,6 +14,7 @@ from kg.iris import KINDS
 from kg.vocab import CKG, ONTOLOGY_IRI
 from server import entities, listing, page_cache
 from server.db import get_store, server_timing
+from server.entities.common import PAGE_PARAMETERS
 from server.errors import HTTPError
 from server.exports import export_links, graph_download, rdf_bytes
 from server.negotiation import negotiate, prefers_html
@@ -82,11 +83,13 @@ def alternates(path: str, formats: tuple[Format, ...]) -> list[dict]:
     ]
 
 
-def html_page(template: str, path: str, formats: tuple[Format, ...], **context) -> Response:
-    """An HTML page with its ``Link: rel=alternate`` headers and ``Vary: Accept``."""
+def html_page(template: str, path: str, formats: tuple[Format, ...], links: list[tuple[str, str]] = (), **context) -> Response:
+    """An HTML page with its ``Link: rel=alternate`` headers (and ``links``, (rel, href) pairs such as
+    the previous and next page of its list) and ``Vary: Accept``."""
     alts = alternates(path, formats)
     response = Response(render_template(template, alternates=alts, **context), mimetype="text/html")
-    response.headers["Link"] = ", ".join(f'<{a["href"]}>; rel="alternate"; type="{a["media_type"]}"' for a in alts)
+    response.headers["Link"] = ", ".join([f'<{a["href"]}>; rel="alternate"; type="{a["media_type"]}"' for a in alts]
+                                         + [f'<{href}>; rel="{rel}"' for rel, href in links])
     response.headers["Vary"] = "Accept"
     return response
 
@@ -128,7 +131,8 @@ def entity(kind: str, name: str) -> Response:
     slug, fmt = split_suffix(name, formats)
     if fmt is None:
         fmt = choose(formats)
-    return page_cache.remembered(("entity", kind, slug, fmt.name if fmt else "html"),
+    pages = () if fmt else tuple((name, request.args[name]) for name in PAGE_PARAMETERS if name in request.args)
+    return page_cache.remembered(("entity", kind, slug, fmt.name if fmt else "html", pages),
                                  lambda: _entity(kind, slug, fmt, formats))
 
 
@@ -148,7 +152,8 @@ def _entity(kind: str, slug: str, fmt: Format | None, formats: tuple[Format, ...
         triples = get_store().query(entities.describe_query(iri))
         return rdf_response(triples, fmt, f"{filename}.{fmt.suffix}")
     template, context = _view(kind, iri)
-    return html_page(template, f"/id/{kind}/{slug}", formats, **context)
+    paged = getattr(context.get("view"), "paging", None)
+    return html_page(template, f"/id/{kind}/{slug}", formats, links=paged.links() if paged else [], **context)
 
 
 def printable(text: str, limit: int = 120) -> str:

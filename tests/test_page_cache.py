@@ -87,3 +87,30 @@ def test_no_cache_when_turned_off(tmp_path, monkeypatch):
         assert queries > 0
     finally:
         close_app(app)
+
+
+def test_each_page_of_a_list_is_remembered_apart(tmp_path, monkeypatch):
+    from server.entities import common
+
+    attack, claim = f"<{BASE}attack/a>", "<https://w3id.org/ckg/ontology#Claim>"
+    lines = [f"{attack} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/ckg/ontology#Airstrike> ."]
+    for n in range(3):
+        lines += [f"<{BASE}claim/c{n}> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> {claim} .",
+                  f"<{BASE}claim/c{n}> <https://w3id.org/ckg/ontology#about> {attack} ."]
+    app = make_app(build_store(tmp_path / "store", sources=(), graphs={f"{BASE}graph/a": ("\n".join(lines) + "\n").encode()}))
+    try:
+        monkeypatch.setattr(common, "CARDS_PAGE_SIZE", 1)
+        shown = {}
+        for query in ("", "?page=2", "?page=3", "?page=2"):
+            page, _ = counted(app, monkeypatch, "/id/attack/a" + query)
+            shown.setdefault(query, set()).add(tuple(sorted(set(re_claims(page.get_data(as_text=True))))))
+        assert shown[""] != shown["?page=2"] != shown["?page=3"]
+        assert len(shown["?page=2"]) == 1  # asked twice, the same page both times (the second remembered)
+    finally:
+        close_app(app)
+
+
+def re_claims(html: str) -> list[str]:
+    import re
+
+    return re.findall(r'<p class="muted"><a href="/id/claim/(c\d)"', html)

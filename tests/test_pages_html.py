@@ -49,8 +49,9 @@ def test_entity_page_has_names_properties_incoming_and_sources(pages_client):
     assert "Also known as:" in html and "Syrian forces" in html and "Syrian military" in html
     properties = section(html, "properties")
     assert 'href="/ontology#evidence"' in properties
-    incoming = section(html, "incoming")
-    assert "ckg:perpetrator" in incoming and f'href="{ATTACK}"' in incoming
+    incoming = section(html, "incoming")  # the links the actor's timeline lists are counted and pointed to
+    assert "ckg:perpetrator" in incoming and 'href="#timeline"' in incoming and f'href="{ATTACK}"' not in incoming
+    assert f'href="{ATTACK}"' in section(html, "timeline")
     evidence = section(html, "evidence")
     assert "<mark>Syrian government forces</mark> struck the al-Andalus bakery" in evidence
 

@@ -90,16 +90,64 @@ def test_a_page_costs_the_same_queries_with_2_claims_or_40(counted_app, monkeypa
     assert many <= 20
 
 
-def test_the_attack_with_many_claims_still_shows_every_claim_source_and_sentence(counted_app, monkeypatch):
-    _, html = queries_for(counted_app, monkeypatch, "/id/attack/many")
-    for n in range(MANY):
-        assert f"Source many-{n}" in html  # each claim's source, by its label
-        assert f"{10 + n} people died" in html  # each claim's sentence
-        assert f'href="/id/article/many-{n}"' in html  # each report's article
-    assert len(re.findall(r'href="/id/claim/many-\d+"', html)) >= MANY
-
-
 def test_the_actor_with_many_attacks_lists_them_in_one_batch(counted_app, monkeypatch):
     _, html = queries_for(counted_app, monkeypatch, "/id/actor/group-many")
     for n in range(MANY):
         assert f'href="/id/attack/many-other-{n}"' in html
+
+
+def pages_of(app, monkeypatch, path: str) -> list[tuple[int, str, str]]:
+    """Every page of ``path``'s list, following its ``Link: rel="next"``: (queries, HTML, Link header) each."""
+    found, seen = [], set()
+    while path and path not in seen:
+        seen.add(path)
+        with store_queries(monkeypatch) as calls:
+            response = app.test_client().get(path, headers={"Accept": "text/html"})
+        assert response.status_code == 200, response.get_data(as_text=True)[:500]
+        link = response.headers.get("Link", "")
+        found.append((len(calls), response.get_data(as_text=True), link))
+        following = re.search(r'<([^>]+)>; rel="next"', link)
+        path = following.group(1) if following else None
+    return found
+
+
+def test_the_attack_with_many_claims_shows_every_claim_once_across_its_pages(counted_app, monkeypatch):
+    from server.entities import common
+
+    pages = pages_of(counted_app, monkeypatch, "/id/attack/many")
+    assert len(pages) == -(-2 * MANY // common.CARDS_PAGE_SIZE)  # claims and reports, a page of cards each
+    assert len({queries for queries, _, _ in pages}) == 1  # every page costs what the first does
+    html = "".join(page for _, page, _ in pages)
+    for n in range(MANY):
+        assert f"Source many-{n}" in html  # each claim's source, by its label
+        assert f"{10 + n} people died" in html  # each claim's sentence
+        assert f'href="/id/article/many-{n}"' in html  # each report's article
+    cards = re.findall(r'<p class="muted"><a href="/id/(claim|report)/(many-\d+)"', html)
+    assert len(cards) == 2 * MANY and len(set(cards)) == 2 * MANY  # each claim and report on one page only
+    assert f"({MANY} claims, {MANY} article reports)" in pages[-1][1]  # the totals on every page
+    assert "The sources disagree" in pages[-1][1]  # decided over every claim, not the page's
+    assert 'rel="prev"' in pages[-1][2] and 'rel="next"' not in pages[-1][2]
+
+
+def test_an_actor_and_a_place_page_their_attacks(counted_app, monkeypatch):
+    from server.entities import common
+
+    monkeypatch.setattr(common, "LIST_PAGE_SIZE", 10)
+    for path in ("/id/actor/group-many", "/id/place/town-many"):
+        pages = pages_of(counted_app, monkeypatch, path)
+        assert len(pages) == -(-(MANY + 1) // 10)
+        assert len({queries for queries, _, _ in pages}) == 1
+        html = "".join(page for _, page, _ in pages)
+        for n in range(MANY):
+            assert html.count(f'href="/id/attack/many-other-{n}"') >= 1
+        assert len(re.findall(r'href="/id/attack/many-other-\d+"', pages[0][1])) <= 10
+
+
+def test_a_page_number_out_of_range_or_not_a_number_is_a_readable_client_error(counted_app):
+    client = counted_app.test_client()
+    for query, status in (("page=0", 400), ("page=abc", 400), ("page=-1", 400), ("page=99", 404), ("claims_page=x", 400)):
+        response = client.get(f"/id/actor/group-many?{query}", headers={"Accept": "text/html"})
+        assert response.status_code == status, query
+        text = response.get_data(as_text=True)
+        assert "Traceback" not in text and ("page" in text)
+    assert client.get("/id/attack/many?page=2", headers={"Accept": "text/html"}).status_code == 200

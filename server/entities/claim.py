@@ -1,4 +1,5 @@
-"""The claim page: the claim, and each attack it is about (up to five) with every claim about it.
+"""The claim page: the claim, and each attack it is about (up to five) with the first page of the
+claims about it, this claim first (the attack's page has them all).
 
 Queries: the generic page's, each attack's (a fixed number each, see :mod:`server.entities.attack`),
 and the names of everything on the page in one batch.
@@ -23,6 +24,6 @@ class ClaimPage:
 
 def claim_view(iri: str) -> ClaimPage:
     entity = describe(iri)
-    about = [gather_attack(v.iri) for v in entity.all(str(CKG.about))[:MAX_ATTACKS] if v.kind == "attack"]
+    about = [gather_attack(v.iri, first=iri) for v in entity.all(str(CKG.about))[:MAX_ATTACKS] if v.kind == "attack"]
     resolve_names()
     return ClaimPage(entity, about)

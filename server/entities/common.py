@@ -12,13 +12,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Callable
+from urllib.parse import urlencode
 
 import pyoxigraph as ox
-from flask import current_app, g
+from flask import current_app, g, request
 
 from kg.formats import sparql_prologue
 from kg.iris import kind_of
 from server.db import get_store, read, whole
+from server.errors import HTTPError
 from server.render import Value, iri_ref, local_name, number, sentence_around, value_of
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -29,7 +31,11 @@ MAX_PROPERTIES = 500  # outgoing triples shown on an entity page
 MAX_INCOMING_PROPERTIES = 50  # properties of incoming links listed
 MAX_INCOMING_PER_PROPERTY = 50  # incoming links listed per property (all are counted)
 MAX_EVIDENCE = 50  # source sentences shown per entity
-MAX_LIST = 200  # attacks, claims, contained places listed on one page
+MAX_LIST = 200  # objects of one property listed per subject (an attack's perpetrators, a claim's sources)
+MAX_LISTED = 10_000  # members of one paged list read to sort and count them (an attack's claims, an actor's attacks)
+LIST_PAGE_SIZE = 50  # rows of a paged list on one page (an actor's attacks, a place's attacks and places)
+CARDS_PAGE_SIZE = 20  # claims on one page of an attack, each with its sources and sentences
+PAGE_PARAMETERS = ("page", "claims_page", "places_page")  # the query parameters that pick a page of a list
 MAX_MENTIONS = 5000  # mentions highlighted in one article
 MAX_VALUES = 5000  # IRIs in one VALUES block: the names of a page come in one query
 SENTENCE_WINDOW = 400  # characters read either side of a mention to find its sentence
@@ -65,6 +71,78 @@ def values_block(iris) -> str:
 def val(term, label=None) -> Value:
     """A display value for ``term`` with the label given (none fetched)."""
     return value_of(term, base(), label)
+
+
+# --- paged lists ------------------------------------------------------------------------------
+
+
+@dataclass
+class Paging:
+    """Which page of a list an entity page shows: the list's ``total`` members, ``size`` a page,
+    the page picked by the query parameter ``param`` (:func:`paging`).
+
+    >>> p = Paging(total=45, page=2, size=20)
+    >>> p.pages, p.offset, p.of(list(range(45)))[:3], p.last_shown
+    (3, 20, [20, 21, 22], 40)
+    >>> Paging(total=0).pages
+    1
+    """
+    total: int
+    page: int = 1
+    size: int = 50
+    param: str = "page"
+    capped: bool = False  # the list has more than :data:`MAX_LISTED` members: only those are paged
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.size
+
+    @property
+    def last_shown(self) -> int:
+        return min(self.offset + self.size, self.total)
+
+    def of(self, items: list) -> list:
+        return items[self.offset:self.offset + self.size]
+
+    def href(self, page: int) -> str:
+        """This page's URL with the list at ``page`` (the other lists' pages kept)."""
+        args = {name: request.args[name] for name in PAGE_PARAMETERS if name in request.args and name != self.param}
+        if page > 1:
+            args[self.param] = str(page)
+        query = urlencode(sorted(args.items()))
+        return request.path + ("?" + query if query else "")
+
+    def links(self) -> list[tuple[str, str]]:
+        """(rel, href) of the pages before and after this one."""
+        found = []
+        if self.page > 1:
+            found.append(("prev", self.href(self.page - 1)))
+        if self.page < self.pages:
+            found.append(("next", self.href(self.page + 1)))
+        return found
+
+
+def asked_page(param: str = "page") -> int:
+    """The page number the request asks for in ``param`` (1 when it is absent); 400 for anything
+    but a positive whole number."""
+    raw = request.args.get(param, "1")
+    if not raw.isdigit() or int(raw) < 1:
+        raise HTTPError(400, f"{param} must be a positive whole number, not {raw[:20]!r}")
+    return int(raw)
+
+
+def paging(total: int, param: str = "page", size: int | None = None, *, capped: bool = False) -> Paging:
+    """The :class:`Paging` of a list of ``total`` members, ``size`` a page (:data:`LIST_PAGE_SIZE`
+    by default), at the page the request asks for; 404 past its last page (a list that is empty has
+    one page, empty)."""
+    found = Paging(total=total, page=asked_page(param), size=size or LIST_PAGE_SIZE, param=param, capped=capped)
+    if found.page > found.pages:
+        raise HTTPError(404, f"there is no page {found.page} of this list ({param}): it has {found.pages}")
+    return found
 
 
 # --- names, one batch per page -----------------------------------------------------------------

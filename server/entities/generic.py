@@ -29,7 +29,7 @@ from server.entities.common import (
     select,
     val,
 )
-from server.render import Value, curie, iri_ref, local_name
+from server.render import Value, curie, href_for, iri_ref, local_name
 
 
 @dataclass
@@ -40,9 +40,10 @@ class EntityView:
     types: list[Value] = field(default_factory=list)
     names: list[str] = field(default_factory=list)
     properties: list[tuple[Value, list[Value]]] = field(default_factory=list)
-    incoming: list[tuple[Value, int, list[Value]]] = field(default_factory=list)
+    incoming: list[tuple[Value, int, list[Value], str | None]] = field(default_factory=list)  # property, count, first subjects, or the section listing them
     evidence: list[Evidence] = field(default_factory=list)
     truncated: bool = False
+    href: str | None = None  # its page on this server
 
     def first(self, prop: str) -> Value | None:
         for predicate, values in self.properties:
@@ -54,15 +55,20 @@ class EntityView:
         return next((values for predicate, values in self.properties if predicate.iri == prop), [])
 
 
-def describe(iri: str, *, skip: tuple[str, ...] = ()) -> EntityView:
-    """Everything the generic entity page shows; ``skip`` leaves properties out of the table.
+def describe(iri: str, *, skip: tuple[str, ...] = (), listed: dict[str, str] | None = None,
+             facts_only: bool = False) -> EntityView:
+    """Everything the generic entity page shows; ``skip`` leaves properties out of the table;
+    ``listed`` names, for properties of incoming links, the section of the kind's page that lists
+    their subjects (``{ckg:about: "#claims"}``): those are counted, not listed twice; ``facts_only``
+    leaves out the incoming links and the sentences (an attack shown on a claim's page).
 
     Names (the label included, a title for an unlabelled attack or claim) are filled in by
     :func:`server.entities.common.resolve_names`.
     """
     ref = iri_ref(iri)
     rows = select(f"SELECT DISTINCT ?p ?o WHERE {{ {ref} ?p ?o }} LIMIT {MAX_PROPERTIES + 1}")
-    view = EntityView(iri=iri, kind=kind_of(iri, base()), label=local_name(iri), truncated=len(rows) > MAX_PROPERTIES)
+    view = EntityView(iri=iri, kind=kind_of(iri, base()), label=local_name(iri), truncated=len(rows) > MAX_PROPERTIES,
+                      href=href_for(iri, base()))
     rows = rows[:MAX_PROPERTIES]
     grouped: dict[str, tuple[Value, list[Value]]] = {}
     nested = blank_summaries(iri) if any(isinstance(r["o"], ox.BlankNode) for r in rows) else {}
@@ -89,8 +95,9 @@ def describe(iri: str, *, skip: tuple[str, ...] = ()) -> EntityView:
             view.label = itself.text
 
         later(titled)
-    view.incoming = incoming(iri)
-    view.evidence = evidence_of([iri]).get(iri, [])
+    if not facts_only:
+        view.incoming = incoming(iri, listed or {})
+        view.evidence = evidence_of([iri]).get(iri, [])
     return view
 
 
@@ -126,8 +133,9 @@ def _property_order(predicate: str) -> tuple[int, str]:
     return (first.index(predicate) if predicate in first else len(first), curie(predicate))
 
 
-def incoming(iri: str) -> list[tuple[Value, int, list[Value]]]:
-    """Links pointing at ``iri``, grouped by property: the count of each and the first few (two queries)."""
+def incoming(iri: str, listed: dict[str, str]) -> list[tuple[Value, int, list[Value], str | None]]:
+    """Links pointing at ``iri``, grouped by property: the count of each and the first few, or for
+    the properties in ``listed`` the anchor of the section listing them (two queries at most)."""
     ref = iri_ref(iri)
     counts = scan(f"SELECT ?p (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p {ref} }} GROUP BY ?p ORDER BY DESC(?n) "
                     f"LIMIT {MAX_INCOMING_PROPERTIES}")
@@ -136,14 +144,14 @@ def incoming(iri: str) -> list[tuple[Value, int, list[Value]]]:
     firsts = " UNION ".join(
         f"{{ SELECT DISTINCT ?s ({iri_ref(row['p'].value)} AS ?p) WHERE {{ ?s {iri_ref(row['p'].value)} {ref} }} "
         f"LIMIT {MAX_INCOMING_PER_PROPERTY} }}"
-        for row in counts
+        for row in counts if row["p"].value not in listed
     )
     subjects: dict[str, list[Value]] = {}
-    for row in select(f"SELECT ?p ?s WHERE {{ {firsts} }}"):
+    for row in select(f"SELECT ?p ?s WHERE {{ {firsts} }}") if firsts else ():
         subjects.setdefault(row["p"].value, []).append(named(row["s"]))
     groups = []
     for row in counts:
         shown = subjects.get(row["p"].value, [])
         by_name(shown)
-        groups.append((predicate_value(row["p"]), int(row["n"].value), shown))
+        groups.append((predicate_value(row["p"]), int(row["n"].value), shown, listed.get(row["p"].value)))
     return groups

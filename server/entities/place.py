@@ -1,41 +1,42 @@
 """The place page: what contains it and what it contains, the attacks within it, a small map.
 
-Queries: the generic page's, what contains it (one), the places it contains (one) and their count
-(one), the attacks within it counted (one) and listed (one) with their places (one), the
-coordinates of everything on the map (one), and the page's names.
+Queries: the generic page's, what contains it (one), the places it contains with their names (one:
+sorted and paged here, by ``places_page``), the attacks within it counted (one) and one page of them
+(one, by ``page``) with their places (one), the coordinates of everything on the map (one), and the
+page's names.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kg.vocab import CKG
 from server.entities.actor import TimelineItem
 from server.entities.attack import ancestors_of
-from server.entities.common import MAX_LIST, by_name, later, linked, named, resolve_names, scan, select, values_block
+import pyoxigraph as ox
+
+from server.entities.common import MAX_LISTED, Paging, later, linked, named, paging, resolve_names, scan, select, val, values_block
 from server.entities.generic import EntityView, describe
-from server.render import MapPoint, iri_ref, local_name, map_view, number
+from server.render import MapPoint, Value, iri_ref, local_name, map_view, number
 
 
 @dataclass
 class PlaceView:
     entity: EntityView
     within: list
-    contains: list
-    contains_count: int
+    contains: list  # one page of the places it contains, by name
+    contains_paging: Paging  # of the places it contains (``places_page``)
     lat: float | None
     long: float | None
     population: str | None
-    attacks: list[TimelineItem]
-    attack_count: int
+    attacks: list[TimelineItem]  # one page of the attacks within it, newest first
+    paging: Paging  # of the attacks within it (``page``)
     map: object
 
 
 def place_view(iri: str) -> PlaceView:
-    ref = iri_ref(iri)
-    entity = describe(iri)
-    children = [named(r["c"]) for r in select(f"SELECT DISTINCT ?c WHERE {{ ?c ckg:locatedIn {ref} }} LIMIT {MAX_LIST}")]
-    by_name(children)
-    count = scan(f"SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {{ ?c ckg:locatedIn {ref} }}")[0]["n"]
-    attacks, attack_count = attacks_within(iri)
+    entity = describe(iri, listed={str(CKG.location): "#attacks", str(CKG.locatedIn): "#contains"})
+    children, contains_paging = places_within(iri)
+    attacks, paged = attacks_within(iri)
     population = next((v.text for p, vs in entity.properties if p.iri and local_name(p.iri) == "population" for v in vs), None)
     nearby = {c.iri: c for c in children} | {p.iri: p for a in attacks for p in a.places if p.iri}
     coordinates = coordinates_of([iri, *nearby])
@@ -44,12 +45,12 @@ def place_view(iri: str) -> PlaceView:
         entity=entity,
         within=ancestors_of([iri]).get(iri, []),
         contains=children,
-        contains_count=int(count.value),
+        contains_paging=contains_paging,
         lat=here[0] if here else None,
         long=here[1] if here else None,
         population=population,
         attacks=attacks,
-        attack_count=attack_count,
+        paging=paged,
         map=None,
     )
 
@@ -65,14 +66,30 @@ def place_view(iri: str) -> PlaceView:
     return view
 
 
-def attacks_within(place: str) -> tuple[list[TimelineItem], int]:
-    """Attacks located at ``place`` or anywhere it contains (ckg:locatedIn*), newest first; three queries."""
+def places_within(place: str) -> tuple[list[Value], Paging]:
+    """The page of the places directly within ``place`` that ``places_page`` asks for, by name: one
+    query reading them all with their labels (at most :data:`MAX_LISTED`)."""
+    rows = scan(f"""SELECT ?c ?l WHERE {{ {{ SELECT DISTINCT ?c WHERE {{ ?c ckg:locatedIn {iri_ref(place)} }} LIMIT {MAX_LISTED + 1} }}
+  OPTIONAL {{ ?c rdfs:label ?l }} }}""")
+    label: dict[str, object] = {}
+    for row in rows:
+        if label.get(row["c"].value) is None:
+            label[row["c"].value] = row["l"]
+    ordered = sorted(label, key=lambda c: ((label[c].value if label[c] is not None else local_name(c)).lower(), c))
+    paged = paging(min(len(ordered), MAX_LISTED), "places_page", capped=len(ordered) > MAX_LISTED)
+    return [val(ox.NamedNode(c), label[c]) for c in paged.of(ordered)], paged
+
+
+def attacks_within(place: str) -> tuple[list[TimelineItem], Paging]:
+    """The page of the attacks located at ``place`` or anywhere it contains (ckg:locatedIn*) that
+    ``page`` asks for, newest first; three queries."""
     within = f"{{ SELECT DISTINCT ?attack WHERE {{ ?loc ckg:locatedIn* {iri_ref(place)} . ?attack ckg:location ?loc }} }}"
     total = int(scan(f"SELECT (COUNT(*) AS ?n) WHERE {{ {within} }}")[0]["n"].value)
-    rows = scan(  # grouped in the engine: it returns the 200 newest of all the attacks within
+    paged = paging(min(total, MAX_LISTED), "page", capped=total > MAX_LISTED)
+    rows = scan(  # grouped and ordered in the engine: it returns one page of all the attacks within
         f"""SELECT ?attack (MIN(?d) AS ?date) (MAX(?k) AS ?killed)
 WHERE {{ {within} OPTIONAL {{ ?attack ckg:date ?d }} OPTIONAL {{ ?attack ckg:killed ?k }} }}
-GROUP BY ?attack ORDER BY DESC(?date) LIMIT {MAX_LIST}"""
+GROUP BY ?attack ORDER BY DESC(?date) ?attack LIMIT {paged.size} OFFSET {paged.offset}"""
     )
     items = {
         row["attack"].value: TimelineItem(named(row["attack"]), [], row["date"].value if row["date"] is not None else None, [],
@@ -81,7 +98,7 @@ GROUP BY ?attack ORDER BY DESC(?date) LIMIT {MAX_LIST}"""
     }
     for attack, places in linked(list(items), "ckg:location", ordered=False).items():
         items[attack].places.extend(places)
-    return list(items.values()), total
+    return list(items.values()), paged
 
 
 def coordinates_of(iris: list[str]) -> dict[str, tuple[float, float]]:
