@@ -217,11 +217,12 @@ class DocPred:
     issued: str | None = None
     attacks: list[AttackPred] = field(default_factory=list)
     claims: list[ClaimPred] = field(default_factory=list)
+    spatial: ValuePred | None = None  # the article's main place (dcterms:spatial), when the extractor names one
 
 
 QUERIES = {
-    "articles": """SELECT ?art ?src ?issued ?text WHERE { ?art a ckg:Article ; dcterms:source ?src ; ckg:text ?text .
-        OPTIONAL { ?art dcterms:issued ?issued } }""",
+    "articles": """SELECT ?art ?src ?issued ?spatial ?text WHERE { ?art a ckg:Article ; dcterms:source ?src ; ckg:text ?text .
+        OPTIONAL { ?art dcterms:issued ?issued } OPTIONAL { ?art dcterms:spatial ?spatial } }""",
     "attack_evidence": """SELECT DISTINCT ?node ?art ?s ?e WHERE { ?node a/rdfs:subClassOf* ckg:Attack ; ckg:evidence ?m .
         ?m ckg:inArticle ?art ; ckg:startOffset ?s ; ckg:endOffset ?e }""",
     "attack_types": """SELECT DISTINCT ?node ?t WHERE { ?node a ?t . ?t rdfs:subClassOf* ckg:Attack }""",
@@ -232,12 +233,13 @@ QUERIES = {
         ?m ckg:inArticle ?art ; ckg:startOffset ?s ; ckg:endOffset ?e }""",
     "claimed_by": """SELECT DISTINCT ?node ?v WHERE { ?node a/rdfs:subClassOf* ckg:Claim ; ckg:claimedBy ?v }""",
     "value_labels": """SELECT DISTINCT ?v ?l WHERE {
-        { ?x ckg:perpetrator|ckg:target|ckg:victim|ckg:location|ckg:claimedBy ?v } UNION { ?x ckg:location/ckg:locatedIn+ ?v }
+        { ?x ckg:perpetrator|ckg:target|ckg:victim|ckg:location|ckg:claimedBy|dcterms:spatial ?v }
+        UNION { ?x (ckg:location|dcterms:spatial)/ckg:locatedIn+ ?v }
         ?v rdfs:label|skos:altLabel ?l }""",
     "value_evidence": """SELECT DISTINCT ?v ?art ?s ?e WHERE {
         ?x ckg:perpetrator|ckg:target|ckg:victim|ckg:location|ckg:claimedBy ?v .
         ?v ckg:evidence ?m . ?m ckg:inArticle ?art ; ckg:startOffset ?s ; ckg:endOffset ?e }""",
-    "containers": """SELECT DISTINCT ?v ?c WHERE { ?x ckg:location ?v . ?v ckg:locatedIn+ ?c . FILTER(?c != ?v) }""",
+    "containers": """SELECT DISTINCT ?v ?c WHERE { ?x ckg:location|dcterms:spatial ?v . ?v ckg:locatedIn+ ?c . FILTER(?c != ?v) }""",
 }
 
 
@@ -279,6 +281,7 @@ def read_predictions(store: Path, select=kg_select) -> dict[str, DocPred]:
     for row in rows["articles"]:
         doc = by_article[row["art"]]
         doc.text, doc.issued = row["text"], str(row["issued"])[:10] if row["issued"] else None
+        doc.spatial = value(row["spatial"], row["art"]) if row.get("spatial") else None
     for node, articles in _evidence(rows["attack_evidence"]).items():
         for article, spans in articles.items():
             filled = defaultdict(list)
@@ -478,7 +481,10 @@ def place_names(value: ValuePred) -> set[str]:
 
 
 def main_place(pred: DocPred) -> ValuePred | None:
-    """The location of most predicted attacks in the document (ties: the earliest mentioned)."""
+    """The article's main place as the extractor states it (``dcterms:spatial``), else the location
+    of most predicted attacks in the document (ties: the earliest mentioned)."""
+    if pred.spatial is not None:
+        return pred.spatial
     counts, first = Counter(), {}
     values = {}
     for attack in pred.attacks:

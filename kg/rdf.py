@@ -75,6 +75,8 @@ def to_rdf(article: Article, extraction: Extraction) -> Graph:
     if "published" in extraction.inferred and extraction.meta.get("published") and span:
         writer.mention(node, tuple(span))  # the date the inferred dcterms:issued was read from
     writer.entities()
+    if extraction.main_place and ("place", extraction.main_place) in extraction.entities:
+        graph.add((node, DCTERMS.spatial, mint("place", extraction.main_place)))
     writer.attacks()
     writer.claims()
     return graph

@@ -162,3 +162,37 @@ def test_a_person_who_speaks_is_not_a_town_abroad():
             "Al-Hassan says he was not aware of any fighting in the area.")
     places = labels_of(x, "place")
     assert "Hassan" not in places and all(p.props.get("cc") != "IN" for p in places.values()), places
+
+
+def test_the_main_place_is_the_town_of_the_lead_attack_not_an_unnamed_site_in_it():
+    x = run("A suicide bomber attacked a crowd outside a bakery on Tuesday, killing 16 people in the city of Hasaka in "
+            "northeastern Syria, a monitor said. Elsewhere, shelling hit a school in Aleppo.", title="Suicide bomber kills 16 in Syria's Hasakah")
+    main = x.entities[("place", x.main_place)]
+    assert "City" in main.types and "Hasaka" in {main.label, *main.alt_labels}, main
+
+
+def test_the_headline_town_outweighs_a_town_told_further_down_more_often():
+    title = "Barrel bomb attack kills 11 children in Syria's Aleppo"
+    x = run(f"{title}\n\nBarrel bombs killed 11 children in a rebel-held district on Thursday, a monitor said. "
+            "Shelling also hit Idlib on Wednesday. Air strikes hit Idlib again on Friday.", title=title)
+    assert "Aleppo" in {x.entities[("place", x.main_place)].label, *x.entities[("place", x.main_place)].alt_labels}
+
+
+def test_an_article_without_an_attack_place_has_no_main_place():
+    x = run("The talks in Geneva ended without agreement on Monday, diplomats said.")
+    assert x.main_place is None
+
+
+def test_the_main_place_is_the_articles_dcterms_spatial():
+    from rdflib import URIRef
+    from rdflib.namespace import DCTERMS
+    from kg.rdf import article_iri, to_rdf
+    from kg.sources import Article
+
+    article = Article(text="Government warplanes struck a market in Douma on Monday, killing 12 people, activists said.", path="a.txt", meta={})
+    from kg.extract import extract
+
+    x = extract(article)
+    graph = to_rdf(article, x)
+    [place] = graph.objects(article_iri(article), DCTERMS.spatial)
+    assert isinstance(place, URIRef) and str(graph.value(place, URIRef("http://www.w3.org/2000/01/rdf-schema#label"))) == "Douma"

@@ -39,6 +39,7 @@ class Extraction:
     claims: list = field(default_factory=list)  # kg.extract.model.Claim
     sentence_spans: list = field(default_factory=list)  # sentence index → (start, end) in the text
     countries: dict = field(default_factory=dict)  # code → gazetteer Candidate of each country an actor is of or based in
+    main_place: str | None = None  # key of the place of the article's principal attack (kg.extract.consolidate.main_place)
 
 
 def extract(article: Article) -> Extraction:
@@ -57,6 +58,7 @@ def extract_many(articles: list[Article]) -> list[Extraction]:
         Extraction(
             meta=state.meta, inferred=state.inferred, entities=state.entities, attacks=state.attacks, claims=state.claims,
             sentence_spans=[(s.start, s.end) for s in state.sentences], countries=actor_countries(state),
+            main_place=state.notes.get("main_place"),
         )
         for state in states
     ]

@@ -7,6 +7,8 @@ store consolidates attacks across articles in ``kg.derive``.
 """
 from __future__ import annotations
 
+import re
+
 from kg.extract.mentions import unnamed_source
 from kg.extract.model import Attack, Claim, State
 from kg.extract.step import step
@@ -27,6 +29,7 @@ def consolidate(state: State) -> None:
     _most_specific_places(state)
     _places_told_nearby(state)
     _claims_default_to_the_principal_attack(state)
+    state.notes["main_place"] = main_place(state)
     for attack in state.attacks:
         attack.confidence = attack_confidence(attack)
 
@@ -276,6 +279,88 @@ def _places_told_nearby(state: State) -> None:
                 place.props["located_in"] = anchor
                 places.append(key)
         attack.places = list(dict.fromkeys(places))
+
+
+LEAD_WEIGHT = 3  # an attack told in the headline or the lead counts as this many told further down
+TITLE_WEIGHT = 2  # a town or province the headline names gains as much as this many attacks there
+
+
+def main_place(state: State) -> str | None:
+    """The article's main place: the town or province where its attacks are told to happen, the
+    headline's and the lead's attacks weighing most (and a town the headline names, most of all when
+    the lead places its attack nowhere nearer than a country), then the most specific place of the
+    principal attack there ("the village of Urum al-Joz in Idlib province", not the hospital in it
+    that the text locates nowhere). A country or a part of one told by its direction only when
+    nothing nearer is known; an unnamed site ("a crowd") never."""
+    attacks = [a for a in state.attacks if not a.passing and a.places] or [a for a in state.attacks if a.places]
+    lead = _lead_sentences(state)
+    support: dict[str, float] = {}
+    for attack in attacks:
+        weight = LEAD_WEIGHT if lead & set(attack.sentences) else 1
+        for key in {a for place in attack.places for a in _anchors_of(state, place)}:
+            support[key] = support.get(key, 0) + weight
+    lead_placed = any(not _vague(state, key) for key, score in support.items() if score >= LEAD_WEIGHT)
+    for key in _named_in_title(state):
+        if _grounded_name(state, key):
+            support[key] = support.get(key, 0) + TITLE_WEIGHT + (0 if lead_placed or _vague(state, key) else LEAD_WEIGHT)
+    near = {key: score for key, score in support.items() if not _vague(state, key)}
+    if not (near or support):
+        return None
+    best = max(near or support, key=lambda key: (support[key], -_depth(state, key)))
+    told = [a for a in attacks if any(best in _anchors_of(state, p) for p in a.places)]
+    if not told:
+        return best
+    principal = max(told, key=lambda a: (bool(lead & set(a.sentences)), len(a.sentences), -min(a.sentences, default=0)))
+    named = [p for p in principal.places if best in _anchors_of(state, p) and _grounded_name(state, p)]
+    return max(named, key=lambda p: _depth(state, p), default=best)
+
+
+def _anchors_of(state: State, key: str) -> list[str]:
+    """The place and those containing it that a reader can name a town or province by: gazetteer
+    towns and provinces, unlisted villages, countries and their directional parts (not sites)."""
+    chain = [key, *containers(state, key)]
+    return [k for k in chain if _grounded_name(state, k)]
+
+
+def _grounded_name(state: State, key: str) -> bool:
+    place = state.entity("place", key)
+    return place is not None and not place.props.get("local") and "Facility" not in place.types
+
+
+def _depth(state: State, key: str) -> int:
+    return len(containers(state, key))
+
+
+def _lead_sentences(state: State) -> set[int]:
+    """The headline's sentences and the first of the body."""
+    title = {s.index for s in state.sentences if s.segment.kind == "title"}
+    body = [s.index for s in state.sentences if s.segment.kind == "body"][:1]
+    return title | set(body)
+
+
+def _named_in_title(state: State) -> set[str]:
+    """The places the headline names (the title given by the source, or read from the text).
+
+    >>> _words("Syria's Idlib: 15 killed")
+    ' syrias idlib 15 killed '
+    """
+    from kg.extract.gazetteer import normalise, strip_article
+
+    title = _words(state.meta.get("title") or "")
+    if not title.strip():
+        return set()
+    found = set()
+    for (kind, key), place in state.entities.items():
+        names = {place.label, *place.alt_labels, *(state.text[s:e] for s, e in place.mentions)}
+        if kind == "place" and any(_words(n) in title or _words(strip_article(normalise(n))) in title for n in names if len(n) > 2):
+            found.add(key)
+    return found
+
+
+def _words(text: str) -> str:
+    from kg.extract.gazetteer import normalise
+
+    return " " + " ".join(re.findall(r"\w+", normalise(text))) + " "
 
 
 def _habitual(state: State, attack: Attack) -> bool:

@@ -27,7 +27,8 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 SKOS_ALT = "http://www.w3.org/2004/02/skos/core#altLabel"
 
-MAX_PROPERTIES = 500  # outgoing triples shown on an entity page
+MAX_PROPERTIES = 500  # outgoing triples read for an entity page
+MAX_VALUES_SHOWN = 20  # IRIs shown per property in its table (an actor's evidence mentions: the rest are counted)
 MAX_INCOMING_PROPERTIES = 50  # properties of incoming links listed
 MAX_INCOMING_PER_PROPERTY = 50  # incoming links listed per property (all are counted)
 MAX_EVIDENCE = 50  # source sentences shown per entity

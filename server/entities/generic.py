@@ -16,6 +16,7 @@ from server.entities.common import (
     MAX_INCOMING_PER_PROPERTY,
     MAX_INCOMING_PROPERTIES,
     MAX_PROPERTIES,
+    MAX_VALUES_SHOWN,
     RDF_TYPE,
     RDFS_LABEL,
     SKOS_ALT,
@@ -44,6 +45,7 @@ class EntityView:
     evidence: list[Evidence] = field(default_factory=list)
     truncated: bool = False
     href: str | None = None  # its page on this server
+    more: dict[str, int] = field(default_factory=dict)  # property → how many of its IRI values the page leaves out
 
     def first(self, prop: str) -> Value | None:
         for predicate, values in self.properties:
@@ -72,12 +74,20 @@ def describe(iri: str, *, skip: tuple[str, ...] = (), listed: dict[str, str] | N
     rows = rows[:MAX_PROPERTIES]
     grouped: dict[str, tuple[Value, list[Value]]] = {}
     nested = blank_summaries(iri) if any(isinstance(r["o"], ox.BlankNode) for r in rows) else {}
+    linked_values: dict[str, int] = {}
     for row in rows:
+        predicate = row["p"].value
+        if predicate in skip and predicate != RDF_TYPE:
+            continue
+        if not isinstance(row["o"], ox.Literal) and predicate != RDF_TYPE:
+            linked_values[predicate] = linked_values.get(predicate, 0) + 1
+            if linked_values[predicate] > MAX_VALUES_SHOWN:  # an actor's hundreds of evidence mentions: counted, not named
+                view.more[predicate] = linked_values[predicate] - MAX_VALUES_SHOWN
+                continue
         if isinstance(row["o"], ox.BlankNode):
             shown = nested.get(row["o"].value) or Value("(a node without a name)")
         else:
             shown = named(row["o"])
-        predicate = row["p"].value
         if predicate == RDF_TYPE:
             view.types.append(shown)
         if predicate in skip:
