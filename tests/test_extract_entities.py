@@ -196,3 +196,19 @@ def test_the_main_place_is_the_articles_dcterms_spatial():
     graph = to_rdf(article, x)
     [place] = graph.objects(article_iri(article), DCTERMS.spatial)
     assert isinstance(place, URIRef) and str(graph.value(place, URIRef("http://www.w3.org/2000/01/rdf-schema#label"))) == "Douma"
+
+
+def test_a_town_abroad_known_by_that_name_only_as_an_alternate_is_not_taken():
+    x = run("A Syrian military aircraft crashed while on a bombing run over the rebel-held northwestern town of Ariha "
+            "on Monday, Syrian activists said.")
+    places = labels_of(x, "place")
+    assert all(p.props.get("cc") != "PS" for p in places.values()), places
+    assert "Ariha" in places and x.attacks and places["Ariha"].key in x.attacks[0].places
+
+
+def test_a_groups_de_facto_capital_is_not_the_countrys_capital():
+    x = run("At least 22 people were killed in U.S. air strikes on the Islamic State group's de facto Syrian capital "
+            "on Saturday, a monitor said.")
+    assert "Damascus" not in labels_of(x, "place")
+    y = run("Mortar shells hit the Syrian capital on Saturday, killing two people, state media said.")
+    assert "Damascus" in labels_of(y, "place")

@@ -50,6 +50,21 @@ def normalise(name: str) -> str:
     return " ".join("al" if w in _SUN_ARTICLES and i < len(words) - 1 else w for i, w in enumerate(words))
 
 
+def spelling_variants(name: str) -> list[str]:
+    """The spellings of a one-word name of four letters or more with one consonant doubled or a final
+    "h" added: news writes "Raqa" for Raqqa, "Hasaka" for Hasakah.
+
+    >>> spelling_variants("Raqa")
+    ['rraqa', 'raqqa', 'raqah']
+    """
+    if len(name) < 4 or not name.isalpha():
+        return []
+    name = name.lower()
+    doubled = [name[:i + 1] + name[i] + name[i + 1:] for i, c in enumerate(name[:-1])
+               if c not in "aeiouy" and name[i + 1] != c]
+    return doubled + ([name + "h"] if name[-1] in "ae" else [])
+
+
 def strip_article(key: str) -> str:
     """The name without a leading Arabic or English article ("al", "ar", "the" ...)."""
     return _ARTICLE.sub("", key)
@@ -233,6 +248,8 @@ class Gazetteer:
     def resolve(self, name: str, context: set[str] = frozenset(), kinds: tuple[str, ...] = ("Country", "City", "Region")) -> Candidate | None:
         """The best candidate: a country by its name; then places in the article's countries; then population."""
         candidates = [c for c in self.lookup(name) if c.kind in kinds]
+        if not candidates and context:  # "Raqa" is Raqqa, in an article about Syria
+            candidates = [c for variant in spelling_variants(name) for c in self.lookup(variant) if c.kind in kinds and c.cc in context]
         if not candidates:
             return None
         return max(candidates, key=lambda c: _score(c, context, name))

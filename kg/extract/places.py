@@ -75,7 +75,7 @@ def _resolve_entity(state: State, sentence: Sentence, ent, context: set[str]) ->
         if candidate is None or (candidate.kind != "Country" and candidate.cc not in context) or gaz.demonym(name):
             return
     else:
-        candidate = _in_context(gaz.resolve(name, context), context)
+        candidate = _in_context(gaz.resolve(name, context), context, name)
     start_tok = tokens[0].i
     if region_word is not None:
         _add_region(state, sentence, name, tokens[0].i, region_word, candidate, context)
@@ -175,11 +175,18 @@ CALENDAR_WORDS = {
 }
 
 
+CLAIMED_CAPITAL_WORDS = {"facto", "self-declared", "self-proclaimed", "self-styled", "declared", "proclaimed", "effective"}
+
+
 def _capitals(state: State, sentence: Sentence) -> None:
-    """"the Syrian capital", "Iraq's capital": the country's capital city."""
+    """"the Syrian capital", "Iraq's capital": the country's capital city; not a group's ("the
+    Islamic State group's de facto Syrian capital" is Raqqa, not Damascus)."""
     gaz = gazetteer()
     for tok in sentence.span:
         if tok.lower_ != "capital" or tok.pos_ != "NOUN" or state.ref_at(sentence.index, tok.i):
+            continue
+        before = {t.lower_ for t in sentence.span.doc[max(tok.i - 4, sentence.span.start):tok.i]}
+        if before & CLAIMED_CAPITAL_WORDS or any(t.dep_ == "poss" and not _country_ref(state, sentence, t) for t in tok.lefts):
             continue
         for mod in tok.lefts:
             place_ref = state.ref_at(sentence.index, mod.i, "place")
@@ -191,6 +198,12 @@ def _capitals(state: State, sentence: Sentence) -> None:
                 break
 
 
+def _country_ref(state: State, sentence: Sentence, tok) -> bool:
+    ref = state.ref_at(sentence.index, tok.i, "place")
+    place = state.entity("place", ref.key) if ref else None
+    return place is not None and "Country" in place.types
+
+
 def _name_token(tok) -> bool:
     return tok.pos_ == "PROPN" and tok.text[:1].isupper() and tok.is_alpha and not tok.text.isupper() \
         and tok.lower_ not in CALENDAR_WORDS and tok.ent_type_ not in NOT_PLACE_ENTS
@@ -199,15 +212,18 @@ def _name_token(tok) -> bool:
 FAR_KM = 1500
 
 
-def _in_context(candidate: Candidate | None, context: set[str]) -> Candidate | None:
+def _in_context(candidate: Candidate | None, context: set[str], name: str = "") -> Candidate | None:
     """The candidate, unless it is a small town far from the article's countries: in an article about
     Syria, "Madaya" is not the town of that name in Myanmar. A country, a region, a well-known city,
     or a town within ``FAR_KM`` of a capital of the article's countries (Afrin, in an article that
-    names only Turkey) stays."""
+    names only Turkey) stays, if the text calls it by its own name: in an article about Syria,
+    "Ariha" is not Jericho, which some call Ariha, but a Syrian town the gazetteer lacks."""
     if candidate is None or candidate.kind != "City" or not context or candidate.cc in context:
         return candidate
     if (candidate.population or 0) >= WELL_KNOWN_POPULATION or candidate.lat is None:
         return candidate
+    if name and strip_article(normalise(name)) != strip_article(normalise(candidate.name)):
+        return None
     capitals = [c for c in (gazetteer().capital(cc) for cc in context) if c is not None and c.lat is not None]
     return candidate if any(_km(candidate, c) <= FAR_KM for c in capitals) else None
 
@@ -363,7 +379,7 @@ def _find_settlements(state: State, sentence: Sentence, context: set[str]) -> No
         if span is None or state.covered(sentence.offsets(span), sentence.index) or gaz.demonym(span.text) \
                 or gaz.resolve(span.text, kinds=("Country",)) or any(state.ref_at(sentence.index, t.i) for t in span):
             continue
-        known = _in_context(gaz.resolve(span.text, context, kinds=("City",)), context)
+        known = _in_context(gaz.resolve(span.text, context, kinds=("City",)), context, span.text)
         if known is not None and known.cc in context:
             _add_ref(state, sentence, add_place(state, known), span.start, span.end, 0.8, "settlement")
             continue
