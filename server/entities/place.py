@@ -90,7 +90,8 @@ def attacks_within(place: str) -> tuple[list[TimelineItem], Paging]:
   {{ SELECT DISTINCT ?attack WHERE {{ ?loc ckg:locatedIn* {iri_ref(place)} . ?attack ckg:location ?loc }} LIMIT {MAX_LISTED + 1} }}
   OPTIONAL {{ ?attack ckg:date ?d }} }}""")
     groups = dated(rows, ("attack",))
-    newest_first = sorted(groups.values(), key=lambda row: (term_order(row["date"]), _reversed(row["attack"].value)), reverse=True)
+    by_iri = sorted(groups.values(), key=lambda row: row["attack"].value)
+    newest_first = sorted(by_iri, key=lambda row: term_order(row["date"]), reverse=True)  # stable: ties stay by IRI
     paged = paging(min(len(newest_first), MAX_LISTED), "page", capped=len(newest_first) > MAX_LISTED)
     items = {
         row["attack"].value: TimelineItem(named(row["attack"]), [], row["date"].value if row["date"] is not None else None, [], None)
@@ -103,11 +104,6 @@ def attacks_within(place: str) -> tuple[list[TimelineItem], Paging]:
     for attack, places in linked(list(items), "ckg:location", ordered=False).items():
         items[attack].places.extend(places)
     return list(items.values()), paged
-
-
-def _reversed(text: str) -> tuple[int, ...]:
-    """A key sorting texts in reverse, so that a list sorted newest first breaks ties by IRI ascending."""
-    return tuple(-ord(c) for c in text) + (0,)
 
 
 def coordinates_of(iris: list[str]) -> dict[str, tuple[float, float]]:
