@@ -151,3 +151,17 @@ def test_a_page_number_out_of_range_or_not_a_number_is_a_readable_client_error(c
         text = response.get_data(as_text=True)
         assert "Traceback" not in text and ("page" in text)
     assert client.get("/id/attack/many?page=2", headers={"Accept": "text/html"}).status_code == 200
+
+
+def test_a_property_with_many_links_shows_the_first_and_counts_the_rest(counted_app, monkeypatch):
+    from server.entities import common
+
+    _, html = queries_for(counted_app, monkeypatch, "/id/attack/many")
+    properties = html[html.index('<section id="properties"'):]
+    properties = properties[:properties.index("</section>")]
+    row = next(r for r in properties.split("<tr>") if "ckg:evidence" in r)
+    assert row.count('href="/id/mention/') == common.MAX_VALUES_SHOWN
+    assert f"and {MANY - common.MAX_VALUES_SHOWN} more" in row
+    assert "the data downloads have them all" in properties
+    _, few_html = queries_for(counted_app, monkeypatch, "/id/attack/few")
+    assert "more</span>" not in few_html[few_html.index('<section id="properties"'):]
