@@ -212,3 +212,13 @@ def test_a_groups_de_facto_capital_is_not_the_countrys_capital():
     assert "Damascus" not in labels_of(x, "place")
     y = run("Mortar shells hit the Syrian capital on Saturday, killing two people, state media said.")
     assert "Damascus" in labels_of(y, "place")
+
+
+def test_a_town_written_without_its_arabic_article_and_a_peoples_words_before_city():
+    x = run("Double bomb attack kills 31 in Syrian Kurdish city state TV. A double bomb attack killed 31 people "
+            "in the Kurdish-majority city of Qamishli in northeastern Syria.")
+    places = labels_of(x, "place")
+    assert not any("Kurdish" in label for label in places), places
+    assert [[x.entities[("place", k)].props.get("geonames") for k in a.places] for a in x.attacks] == [[173377]]  # Al Qāmishlī
+    y = run("Syria's state TV has raised the death toll from a car bombing in a predominantly Kurdish town in the country's north.")
+    assert "Kurdish" not in labels_of(y, "place")

@@ -237,12 +237,19 @@ class Gazetteer:
         return [self._candidate(int(n)) for n in self._names[at][len(prefix):].split(",")]
 
     def lookup(self, name: str) -> list[Candidate]:
-        """Every candidate for a surface name, also tried without a leading article."""
+        """Every candidate for a surface name, also tried without a leading article, and with the
+        Arabic article that a one-word name of five letters or more left out ("Qamishli" is Al Qāmishlī).
+
+        >>> [c.name for c in gazetteer().lookup("Qamishli")][:1]
+        ['Al Qāmishlī']
+        """
         key = normalise(name)
         found = self._bucket(key)
         bare = strip_article(key)
         if bare != key:
             found += [c for c in self._bucket(bare) if c not in found]
+        elif len(key) >= 5 and " " not in key:  # not "Tal" of Tal Abyad for At Tall
+            found += [c for c in self._bucket("al " + key) if c not in found]
         return found
 
     def resolve(self, name: str, context: set[str] = frozenset(), kinds: tuple[str, ...] = ("Country", "City", "Region")) -> Candidate | None:

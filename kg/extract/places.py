@@ -377,8 +377,9 @@ def _find_settlements(state: State, sentence: Sentence, context: set[str]) -> No
             start = _name_start(doc, noun)
             span = doc[start:noun.i] if start is not None else None
         if span is None or state.covered(sentence.offsets(span), sentence.index) or gaz.demonym(span.text) \
+                or all(t.ent_type_ == "NORP" or gaz.demonym(t.text) for t in span) \
                 or gaz.resolve(span.text, kinds=("Country",)) or any(state.ref_at(sentence.index, t.i) for t in span):
-            continue
+            continue  # "the Syrian Kurdish city": words of a people, not a name
         known = _in_context(gaz.resolve(span.text, context, kinds=("City",)), context, span.text)
         if known is not None and known.cc in context:
             _add_ref(state, sentence, add_place(state, known), span.start, span.end, 0.8, "settlement")
