@@ -1,4 +1,5 @@
-"""Consolidation: figures to attacks and claims (the ACLED rule), facility operators, confidences.
+"""Consolidation: figures to attacks and claims (the ACLED rule), facility operators, places, the
+article's main place (:func:`main_place`, written as its ``dcterms:spatial``), confidences.
 
 An attack's own ``killed`` is the article's unattributed figure (the largest, as tolls rise); with
 only claimed figures it is the lowest claimed one. Every claimed figure stays on its claim. The own
@@ -339,11 +340,7 @@ def _lead_sentences(state: State) -> set[int]:
 
 
 def _named_in_title(state: State) -> set[str]:
-    """The places the headline names (the title given by the source, or read from the text).
-
-    >>> _words("Syria's Idlib: 15 killed")
-    ' syrias idlib 15 killed '
-    """
+    """The places the headline names (the title given by the source, or read from the text)."""
     from kg.extract.gazetteer import normalise, strip_article
 
     title = _words(state.meta.get("title") or "")
@@ -358,6 +355,11 @@ def _named_in_title(state: State) -> set[str]:
 
 
 def _words(text: str) -> str:
+    """The text's words, normalised as the gazetteer does, each between spaces, for whole-word search.
+
+    >>> _words("Syria's Idlib: 15 killed")
+    ' syrias idlib 15 killed '
+    """
     from kg.extract.gazetteer import normalise
 
     return " " + " ".join(re.findall(r"\w+", normalise(text))) + " "
