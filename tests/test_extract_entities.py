@@ -222,3 +222,8 @@ def test_a_town_written_without_its_arabic_article_and_a_peoples_words_before_ci
     assert [[x.entities[("place", k)].props.get("geonames") for k in a.places] for a in x.attacks] == [[173377]]  # Al Qāmishlī
     y = run("Syria's state TV has raised the death toll from a car bombing in a predominantly Kurdish town in the country's north.")
     assert "Kurdish" not in labels_of(y, "place")
+
+
+def test_a_province_spelled_with_one_consonant_less_is_that_province():
+    x = run("Russian air strikes killed 12 civilians in villages of Raqa province on Monday, a Syrian monitor said.")
+    assert [[x.entities[("place", k)].props.get("code") for k in a.places] for a in x.attacks] == [["SY-RA"]]

@@ -262,14 +262,21 @@ class Gazetteer:
         return max(candidates, key=lambda c: _score(c, context, name))
 
     def region_for(self, base: str, cc: str | None) -> Candidate | None:
-        """A first-level subdivision of ``cc`` whose name matches ``base`` (article-insensitive)."""
+        """A first-level subdivision of ``cc`` whose name matches ``base`` (article-insensitive), or one
+        of its :func:`spelling_variants` ("Raqa province" is Ar Raqqah).
+
+        >>> gazetteer().region_for("Raqa", "SY").code
+        'SY-RA'
+        """
         import difflib
 
         wanted = strip_article(normalise(base))
+        spellings = [wanted, *spelling_variants(wanted)]
         best, best_ratio = None, 0.0
         for region in self.subdivisions.get(cc or "", ()):
             for name in (region.name, *self.other_names(region)):
-                ratio = difflib.SequenceMatcher(None, wanted, strip_article(normalise(name))).ratio()
+                known = strip_article(normalise(name))
+                ratio = max(difflib.SequenceMatcher(None, spelling, known).ratio() for spelling in spellings)
                 if ratio > best_ratio:
                     best, best_ratio = region, ratio
         return best if best_ratio >= 0.85 else None
