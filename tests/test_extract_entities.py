@@ -227,3 +227,9 @@ def test_a_town_written_without_its_arabic_article_and_a_peoples_words_before_ci
 def test_a_province_spelled_with_one_consonant_less_is_that_province():
     x = run("Russian air strikes killed 12 civilians in villages of Raqa province on Monday, a Syrian monitor said.")
     assert [[x.entities[("place", k)].props.get("code") for k in a.places] for a in x.attacks] == [["SY-RA"]]
+
+
+def test_between_two_places_of_the_lead_attack_the_main_place_is_in_the_articles_country():
+    x = run("Mortar fire struck the Old City of Homs on Sunday, killing 29 people, a Syrian monitor said.")
+    main = x.entities[("place", x.main_place)]
+    assert main.props.get("cc") == "SY", main

@@ -307,7 +307,11 @@ def main_place(state: State) -> str | None:
     near = {key: score for key, score in support.items() if not _vague(state, key)}
     if not (near or support):
         return None
-    best = max(near or support, key=lambda key: (support[key], -_depth(state, key)))
+    def country_support(key: str) -> float:  # ties go to the country the article's attacks are told in most
+        country = _country_of(state, key)
+        return support.get(country, 0) if country else 0
+
+    best = max(near or support, key=lambda key: (support[key], country_support(key), -_depth(state, key)))
     told = [a for a in attacks if any(best in _anchors_of(state, p) for p in a.places)]
     if not told:
         return best
