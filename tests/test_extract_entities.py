@@ -233,3 +233,11 @@ def test_between_two_places_of_the_lead_attack_the_main_place_is_in_the_articles
     x = run("Mortar fire struck the Old City of Homs on Sunday, killing 29 people, a Syrian monitor said.")
     main = x.entities[("place", x.main_place)]
     assert main.props.get("cc") == "SY", main
+
+
+def test_between_equally_supported_places_the_headlines_wins():
+    title = "At least 70 killed north of Syria's Aleppo: monitor"
+    x = run(f"{title}\n\nAir strikes killed 12 people in the Damascus region on Thursday, a monitor said. "
+            "Regime shelling killed 70 fighters in Aleppo on Wednesday, the monitor said.", title=title)
+    main = x.entities[("place", x.main_place)]
+    assert "Aleppo" in {main.label, *main.alt_labels}, main

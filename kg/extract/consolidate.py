@@ -298,20 +298,22 @@ def main_place(state: State) -> str | None:
     support: dict[str, float] = {}
     for attack in attacks:
         weight = LEAD_WEIGHT if lead & set(attack.sentences) else 1
-        for key in {a for place in attack.places for a in _anchors_of(state, place)}:
+        for key in dict.fromkeys(a for place in attack.places for a in _anchors_of(state, place)):  # in order: ties stay stable
             support[key] = support.get(key, 0) + weight
     lead_placed = any(not _vague(state, key) for key, score in support.items() if score >= LEAD_WEIGHT)
-    for key in _named_in_title(state):
+    in_title = _named_in_title(state)
+    for key in in_title:
         if _grounded_name(state, key):
             support[key] = support.get(key, 0) + TITLE_WEIGHT + (0 if lead_placed or _vague(state, key) else LEAD_WEIGHT)
     near = {key: score for key, score in support.items() if not _vague(state, key)}
     if not (near or support):
         return None
-    def country_support(key: str) -> float:  # ties go to the country the article's attacks are told in most
+    def country_support(key: str) -> float:
         country = _country_of(state, key)
         return support.get(country, 0) if country else 0
 
-    best = max(near or support, key=lambda key: (support[key], country_support(key), -_depth(state, key)))
+    # ties go to a place the headline names, then to the country the attacks are told in most, then to the wider place
+    best = max(near or support, key=lambda key: (support[key], key in in_title, country_support(key), -_depth(state, key)))
     told = [a for a in attacks if any(best in _anchors_of(state, p) for p in a.places)]
     if not told:
         return best
@@ -343,18 +345,19 @@ def _lead_sentences(state: State) -> set[int]:
     return title | set(body)
 
 
-def _named_in_title(state: State) -> set[str]:
-    """The places the headline names (the title given by the source, or read from the text)."""
+def _named_in_title(state: State) -> list[str]:
+    """The places the headline names (the title given by the source, or read from the text), in the
+    order the text first names them."""
     from kg.extract.gazetteer import normalise, strip_article
 
     title = _words(state.meta.get("title") or "")
     if not title.strip():
-        return set()
-    found = set()
+        return []
+    found = []
     for (kind, key), place in state.entities.items():
         names = {place.label, *place.alt_labels, *(state.text[s:e] for s, e in place.mentions)}
         if kind == "place" and any(_words(n) in title or _words(strip_article(normalise(n))) in title for n in names if len(n) > 2):
-            found.add(key)
+            found.append(key)
     return found
 
 
