@@ -241,3 +241,12 @@ def test_between_equally_supported_places_the_headlines_wins():
             "Regime shelling killed 70 fighters in Aleppo on Wednesday, the monitor said.", title=title)
     main = x.entities[("place", x.main_place)]
     assert "Aleppo" in {main.label, *main.alt_labels}, main
+
+
+def test_a_town_in_the_dateline_is_not_where_the_attack_happened():
+    x = run("Last updated at Jan 20 2015 Beirut Syrian government air strikes on Tuesday killed at least 39 people in "
+            "the northern province of Idlib, a monitor said.", title="Syria regime air strikes kill at least 39")
+    assert all("Beirut" not in x.entities[("place", k)].label for a in x.attacks for k in a.places), [a.places for a in x.attacks]
+    y = run("Sat 24 Aug 2013 Damascus explosion due to rocket bomb. The blast heard Saturday evening in the Syrian capital "
+            "killed one person.", title="Damascus explosion due to rocket bomb")
+    assert "Damascus" in y.entities[("place", y.main_place)].label  # a town starting the headline is no dateline

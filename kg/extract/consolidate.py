@@ -27,6 +27,7 @@ def consolidate(state: State) -> None:
     _facility_operators(state)
     _cities_in_regions(state)
     _attack_places_from_targets(state)
+    _dateline_places_are_not_attack_places(state)
     _most_specific_places(state)
     _places_told_nearby(state)
     _claims_default_to_the_principal_attack(state)
@@ -221,6 +222,56 @@ def _cities_in_regions(state: State) -> None:
                 city.props["located_in"] = region.key
 
 
+DATE_HEAD_WORDS = {"last", "updated", "update", "published", "posted", "on", "at", "date", "of", "publication", "am", "pm",
+                   "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+                   "mon", "tue", "wed", "thu", "fri", "sat", "sun", "gmt", "utc", ":", ",", "-", "|", "."}
+
+
+def dateline_place(state: State, ref) -> bool:
+    """A town named at the head of the article, after nothing but its date and before the story
+    ("Last updated at Jan 20 2015 Beirut Syrian government air strikes killed ..."): the dateline,
+    where the report was filed, not where the attack happened. Not a town that starts the headline
+    ("Sat 24 Aug 2013 Damascus explosion due to rocket bomb").
+
+    >>> _date_head("Last updated at Jan 202015 "), _date_head("In "), _date_head("Wed 05 Apr 2017 ")
+    (True, False, True)
+    """
+    mined = [s for s in state.sentences if s.segment.kind in ("body", "title")]
+    place = state.entity("place", ref.key)
+    if not mined or ref.sent not in {s.index for s in mined[:2]} or place is None or "City" not in place.types:
+        return False
+    start = ref.span[0]
+    if not _date_head(state.text[mined[0].start:start]):
+        return False
+    title = _words(state.meta.get("title") or "").strip()
+    return not (title and _words(state.text[start:start + 3 * len(title)]).strip().startswith(title))
+
+
+def _date_head(text: str) -> bool:
+    """Whether ``text`` is only a date with its words ("Last updated at Jan 202015", "Wed 05 Apr 2017")."""
+    from kg.extract.places import CALENDAR_WORDS
+
+    words = re.findall(r"\w+", text.lower())
+    return bool(words) and any(w.isdigit() for w in words) and all(
+        w.isdigit() or w in DATE_HEAD_WORDS or w in CALENDAR_WORDS for w in words)
+
+
+def _dateline_places_are_not_attack_places(state: State) -> None:
+    """A place the article names only in its dateline is no attack's place (the attack is then
+    placed where the report says, :func:`_places_told_nearby`)."""
+    refs = [r for r in state.refs if r.kind == "place"]
+    datelines = {r.key for r in refs if dateline_place(state, r)}
+    only = {key for key in datelines if all(dateline_place(state, r) for r in refs if r.key == key)}
+    if not only:
+        return
+    for attack in state.attacks:
+        kept = [key for key in attack.places if key not in only and not any(c in only for c in containers(state, key))]
+        if kept != attack.places:
+            attack.places = kept
+    for key in only:
+        state.notes.setdefault("dateline_places", []).append(key)
+
+
 def _attack_places_from_targets(state: State) -> None:
     for attack in state.attacks:
         if attack.places:
@@ -387,6 +438,7 @@ def _habitual(state: State, attack: Attack) -> bool:
 def _nearby_anchor(state: State, attack: Attack, countries: set[str], participles: set[str]) -> str | None:
     own = sorted(set(attack.sentences))
     first, last = own[0], own[-1]
+    datelines = set(state.notes.get("dateline_places", ()))
     order = own + [s for d in (1, 2) for s in (first - d, last + d)] + [0]
     for sent in dict.fromkeys(s for s in order if 0 <= s < len(state.sentences)):
         doc = state.sentences[sent].span.doc
@@ -396,7 +448,7 @@ def _nearby_anchor(state: State, attack: Attack, countries: set[str], participle
                 continue  # "Aleppo-based"
             if any(state.ref_at(sent, i, "actor") for i in range(*ref.tokens)):
                 continue  # "the Idlib Army"
-            if _anchor(state, ref.key) and _country_of(state, ref.key) in countries:
+            if _anchor(state, ref.key) and _country_of(state, ref.key) in countries and ref.key not in datelines:
                 return ref.key
     return None
 
