@@ -76,7 +76,7 @@ def to_rdf(article: Article, extraction: Extraction) -> Graph:
         writer.mention(node, tuple(span))  # the date the inferred dcterms:issued was read from
     writer.entities()
     if extraction.main_place and ("place", extraction.main_place) in extraction.entities:
-        graph.add((node, DCTERMS.spatial, mint("place", extraction.main_place)))
+        graph.add((node, DCTERMS.spatial, writer.iri("place", extraction.main_place)))
     writer.attacks()
     writer.claims()
     return graph

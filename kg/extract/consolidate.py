@@ -223,53 +223,50 @@ def _cities_in_regions(state: State) -> None:
 
 
 DATE_HEAD_WORDS = {"last", "updated", "update", "published", "posted", "on", "at", "date", "of", "publication", "am", "pm",
-                   "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-                   "mon", "tue", "wed", "thu", "fri", "sat", "sun", "gmt", "utc", ":", ",", "-", "|", "."}
+                   "mon", "tue", "wed", "thu", "fri", "sat", "sun", "gmt", "utc"}  # beside month and day names
 
 
-def dateline_place(state: State, ref) -> bool:
+def _dateline_places_are_not_attack_places(state: State) -> None:
     """A town named at the head of the article, after nothing but its date and before the story
-    ("Last updated at Jan 20 2015 Beirut Syrian government air strikes killed ..."): the dateline,
-    where the report was filed, not where the attack happened. Not a town that starts the headline
-    ("Sat 24 Aug 2013 Damascus explosion due to rocket bomb").
+    ("Last updated at Jan 20 2015 Beirut Syrian government air strikes killed ..."), is the
+    dateline: where the report was filed, not where the attack happened. A town the article names
+    only there is no attack's place (nor what an attack told nearby is placed in,
+    :func:`_places_told_nearby`). A town that starts the headline ("Sat 24 Aug 2013 Damascus
+    explosion due to rocket bomb") is no dateline."""
+    mined = [s for s in state.sentences if s.segment.kind in ("body", "title")]
+    if not mined:
+        return
+    head, lead = mined[0].start, {s.index for s in mined[:2]}
+    title = _words(state.meta.get("title") or "").strip()
+
+    def in_dateline(ref) -> bool:
+        place = state.entity("place", ref.key)
+        if ref.sent not in lead or place is None or "City" not in place.types or not _date_head(state.text[head:ref.span[0]]):
+            return False
+        return not (title and _words(state.text[ref.span[0]:ref.span[0] + 3 * len(title)]).strip().startswith(title))
+
+    named: dict[str, bool] = {}  # place → named in the dateline only
+    for ref in state.refs:
+        if ref.kind == "place":
+            named[ref.key] = named.get(ref.key, True) and in_dateline(ref)
+    only = {key for key, dateline in named.items() if dateline}
+    for attack in state.attacks:
+        attack.places = [key for key in attack.places if key not in only and not only.intersection(containers(state, key))]
+    state.notes["dateline_places"] = sorted(only)
+
+
+def _date_head(text: str) -> bool:
+    """Whether ``text`` is only a date with its words.
 
     >>> _date_head("Last updated at Jan 202015 "), _date_head("In "), _date_head("Wed 05 Apr 2017 ")
     (True, False, True)
     """
-    mined = [s for s in state.sentences if s.segment.kind in ("body", "title")]
-    place = state.entity("place", ref.key)
-    if not mined or ref.sent not in {s.index for s in mined[:2]} or place is None or "City" not in place.types:
-        return False
-    start = ref.span[0]
-    if not _date_head(state.text[mined[0].start:start]):
-        return False
-    title = _words(state.meta.get("title") or "").strip()
-    return not (title and _words(state.text[start:start + 3 * len(title)]).strip().startswith(title))
-
-
-def _date_head(text: str) -> bool:
-    """Whether ``text`` is only a date with its words ("Last updated at Jan 202015", "Wed 05 Apr 2017")."""
+    from kg.extract.dates import MONTHS
     from kg.extract.places import CALENDAR_WORDS
 
     words = re.findall(r"\w+", text.lower())
     return bool(words) and any(w.isdigit() for w in words) and all(
-        w.isdigit() or w in DATE_HEAD_WORDS or w in CALENDAR_WORDS for w in words)
-
-
-def _dateline_places_are_not_attack_places(state: State) -> None:
-    """A place the article names only in its dateline is no attack's place (the attack is then
-    placed where the report says, :func:`_places_told_nearby`)."""
-    refs = [r for r in state.refs if r.kind == "place"]
-    datelines = {r.key for r in refs if dateline_place(state, r)}
-    only = {key for key in datelines if all(dateline_place(state, r) for r in refs if r.key == key)}
-    if not only:
-        return
-    for attack in state.attacks:
-        kept = [key for key in attack.places if key not in only and not any(c in only for c in containers(state, key))]
-        if kept != attack.places:
-            attack.places = kept
-    for key in only:
-        state.notes.setdefault("dateline_places", []).append(key)
+        w.isdigit() or w in DATE_HEAD_WORDS or w in CALENDAR_WORDS or w in MONTHS for w in words)
 
 
 def _attack_places_from_targets(state: State) -> None:
@@ -359,6 +356,7 @@ def main_place(state: State) -> str | None:
     near = {key: score for key, score in support.items() if not _vague(state, key)}
     if not (near or support):
         return None
+
     def country_support(key: str) -> float:
         country = _country_of(state, key)
         return support.get(country, 0) if country else 0
@@ -406,8 +404,10 @@ def _named_in_title(state: State) -> list[str]:
         return []
     found = []
     for (kind, key), place in state.entities.items():
+        if kind != "place":
+            continue
         names = {place.label, *place.alt_labels, *(state.text[s:e] for s, e in place.mentions)}
-        if kind == "place" and any(_words(n) in title or _words(strip_article(normalise(n))) in title for n in names if len(n) > 2):
+        if any(_words(n) in title or _words(strip_article(normalise(n))) in title for n in names if len(n) > 2):
             found.append(key)
     return found
 

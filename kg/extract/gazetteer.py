@@ -271,15 +271,14 @@ class Gazetteer:
         import difflib
 
         wanted = strip_article(normalise(base))
-        spellings = [wanted, *spelling_variants(wanted)]
-        best, best_ratio = None, 0.0
-        for region in self.subdivisions.get(cc or "", ()):
-            for name in (region.name, *self.other_names(region)):
-                known = strip_article(normalise(name))
-                ratio = max(difflib.SequenceMatcher(None, spelling, known).ratio() for spelling in spellings)
-                if ratio > best_ratio:
-                    best, best_ratio = region, ratio
-        return best if best_ratio >= 0.85 else None
+        known = [(region, strip_article(normalise(name))) for region in self.subdivisions.get(cc or "", ())
+                 for name in (region.name, *self.other_names(region))]
+        for spelling in (wanted, *spelling_variants(wanted)):  # the variants only when the name as written matches none
+            ratio, best = max(((difflib.SequenceMatcher(None, spelling, name).ratio(), region) for region, name in known),
+                              key=lambda found: found[0], default=(0.0, None))
+            if ratio >= 0.85:
+                return best
+        return None
 
     def admin_region(self, city: Candidate) -> Candidate | None:
         """The first-level subdivision a city lies in: the subdivision of its country named like a

@@ -212,7 +212,7 @@ def _name_token(tok) -> bool:
 FAR_KM = 1500
 
 
-def _in_context(candidate: Candidate | None, context: set[str], name: str = "") -> Candidate | None:
+def _in_context(candidate: Candidate | None, context: set[str], name: str) -> Candidate | None:
     """The candidate, unless it is a small town far from the article's countries: in an article about
     Syria, "Madaya" is not the town of that name in Myanmar. A country, a region, a well-known city,
     or a town within ``FAR_KM`` of a capital of the article's countries (Afrin, in an article that
@@ -222,7 +222,7 @@ def _in_context(candidate: Candidate | None, context: set[str], name: str = "") 
         return candidate
     if (candidate.population or 0) >= WELL_KNOWN_POPULATION or candidate.lat is None:
         return candidate
-    if name and strip_article(normalise(name)) != strip_article(normalise(candidate.name)):
+    if strip_article(normalise(name)) != strip_article(normalise(candidate.name)):
         return None
     capitals = [c for c in (gazetteer().capital(cc) for cc in context) if c is not None and c.lat is not None]
     return candidate if any(_km(candidate, c) <= FAR_KM for c in capitals) else None

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kg.vocab import CKG
-from server.entities.common import MAX_LISTED, Paging, dated, later, linked, named, paging, resolve_names, scan, term_order
+from server.entities.common import MAX_LISTED, Paging, dated, later, linked, named, page_of, resolve_names, scan, term_order
 from server.entities.generic import EntityView, describe
 from server.render import Value, iri_ref, local_name, number, timeline_axis
 
@@ -48,15 +48,14 @@ def actor_view(iri: str) -> ActorView:
     for row in sorted(dated(rows, ("attack", "role")).values(),  # by date; ties by attack and role, so the page is always the same
                       key=lambda row: (row["date"] is None, term_order(row["date"]), row["attack"].value, row["role"].value)):
         by_attack.setdefault(row["attack"].value, []).append(row)
-    attacks = list(by_attack.values())
-    paged = paging(min(len(attacks), MAX_LISTED), "page", capped=len(attacks) > MAX_LISTED)
+    shown, paged = page_of(list(by_attack.values()), "page")
     items = {rows[0]["attack"].value: TimelineItem(
         attack=named(rows[0]["attack"]),
         roles=[local_name(row["role"].value) for row in rows],
         date=rows[0]["date"].value if rows[0]["date"] is not None else None,
         places=[],
         killed=number(rows[0]["killed"]),
-    ) for rows in paged.of(attacks[:MAX_LISTED])}
+    ) for rows in shown}
     for attack, places in linked(list(items), "ckg:location", ordered=False).items():
         items[attack].places.extend(places)
     claims, claims_paging = claims_made(ref)
@@ -82,7 +81,6 @@ def claims_made(ref: str) -> tuple[list[tuple[Value, list[Value], int | float | 
     )
     listed = sorted(dated(rows, ("claim",)).values(),
                     key=lambda row: (row["date"] is None, term_order(row["date"]), row["claim"].value))
-    paged = paging(min(len(listed), MAX_LISTED), "claims_page", capped=len(listed) > MAX_LISTED)
-    shown = paged.of(listed)
+    shown, paged = page_of(listed, "claims_page")
     about = linked([row["claim"].value for row in shown], "ckg:about")
     return [(named(row["claim"]), about.get(row["claim"].value, []), number(row["killed"])) for row in shown], paged

@@ -146,6 +146,13 @@ def paging(total: int, param: str = "page", size: int | None = None, *, capped: 
     return found
 
 
+def page_of(items: list, param: str = "page", size: int | None = None) -> tuple[list, Paging]:
+    """The members of a sorted list on the page the request asks for in ``param``, and its
+    :class:`Paging`: only the first :data:`MAX_LISTED` are paged (``capped`` tells there were more)."""
+    paged = paging(min(len(items), MAX_LISTED), param, size, capped=len(items) > MAX_LISTED)
+    return paged.of(items[:MAX_LISTED]), paged
+
+
 # --- names, one batch per page -----------------------------------------------------------------
 
 

@@ -14,7 +14,7 @@ from server.entities.actor import TimelineItem
 from server.entities.attack import ancestors_of
 import pyoxigraph as ox
 
-from server.entities.common import (MAX_LISTED, Paging, dated, later, linked, named, paging, resolve_names, scan, select,
+from server.entities.common import (MAX_LISTED, Paging, dated, later, linked, named, page_of, resolve_names, scan, select,
                                     term_order, val, values_block)
 from server.entities.generic import EntityView, describe
 from server.render import MapPoint, Value, iri_ref, local_name, map_view, number
@@ -77,8 +77,8 @@ def places_within(place: str) -> tuple[list[Value], Paging]:
         if label.get(row["c"].value) is None:
             label[row["c"].value] = row["l"]
     ordered = sorted(label, key=lambda c: ((label[c].value if label[c] is not None else local_name(c)).lower(), c))
-    paged = paging(min(len(ordered), MAX_LISTED), "places_page", capped=len(ordered) > MAX_LISTED)
-    return [val(ox.NamedNode(c), label[c]) for c in paged.of(ordered)], paged
+    shown, paged = page_of(ordered, "places_page")
+    return [val(ox.NamedNode(c), label[c]) for c in shown], paged
 
 
 def attacks_within(place: str) -> tuple[list[TimelineItem], Paging]:
@@ -92,10 +92,10 @@ def attacks_within(place: str) -> tuple[list[TimelineItem], Paging]:
     groups = dated(rows, ("attack",))
     by_iri = sorted(groups.values(), key=lambda row: row["attack"].value)
     newest_first = sorted(by_iri, key=lambda row: term_order(row["date"]), reverse=True)  # stable: ties stay by IRI
-    paged = paging(min(len(newest_first), MAX_LISTED), "page", capped=len(newest_first) > MAX_LISTED)
+    shown, paged = page_of(newest_first, "page")
     items = {
         row["attack"].value: TimelineItem(named(row["attack"]), [], row["date"].value if row["date"] is not None else None, [], None)
-        for row in paged.of(newest_first[:MAX_LISTED])
+        for row in shown
     }
     if items:
         tolls = select(f"SELECT ?x ?k WHERE {{ VALUES ?x {{ {values_block(list(items))} }} ?x ckg:killed ?k }}")
